@@ -1,0 +1,27 @@
+/** The `leadscore` command line: each command lives in its own module under commands/. */
+import { Command } from "commander";
+import { UserError } from "./errors.js";
+
+type Register = (program: Command) => void;
+
+// Each module exports `register(program)`; add a command by adding its module here.
+const commandModules: Array<() => Promise<{ register: Register }>> = [];
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name("leadscore")
+    .description("Explainable lead scoring: models as code, batch scoring, ledgers.")
+    .version("0.1.0")
+    .showHelpAfterError();
+  for (const load of commandModules) (await load()).register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`leadscore: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+/** The compiled-model interface the rest of Leadscore programs against. */
+import type { Model } from "../model/schema.js";
+import type { BatchLayout, EventBatch, EventBatchBuilder } from "./batch.js";
+import type { AccountResult, EvaluateOptions, Properties, ScoreResult } from "./types.js";
+
+export interface Evaluator extends BatchLayout {
+  readonly model: Model;
+  /** Dimension ids in model order. */
+  readonly dimensionIds: readonly string[];
+  /** Contact and company fields the model reads ("email", "jobTitle"; "employees" for company.employees). */
+  readonly contactFields: readonly string[];
+  readonly companyFields: readonly string[];
+  /** A builder for event batches laid out for this model. */
+  newBatch(options?: { capacity?: number; keepIds?: boolean }): EventBatchBuilder;
+  /**
+   * Scores one contact whose events are batch[start, end). Events after asOfMs are ignored.
+   * Deterministic; allocates only the result (and the ledger when asked).
+   */
+  evaluateRange(
+    contact: Properties,
+    company: Properties | undefined,
+    batch: EventBatch,
+    start: number,
+    end: number,
+    asOfMs: number,
+    options?: EvaluateOptions,
+  ): ScoreResult;
+  /** Scores a company from its own rules and the roll-up of its contacts' results. */
+  evaluateAccount(company: Properties, contacts: readonly ScoreResult[]): AccountResult;
+}
