@@ -25,6 +25,11 @@ export interface Evaluator extends BatchLayout {
     asOfMs: number,
     options?: EvaluateOptions,
   ): ScoreResult;
+  /**
+   * Indices (ascending) of the events in batch[start, end) that can still change a score or
+   * its ledger at any date from asOfMs on; the others can be forgotten (incremental state).
+   */
+  retainedEvents(batch: EventBatch, start: number, end: number, asOfMs: number): number[];
   /** Scores a company from its own rules and the roll-up of its contacts' results. */
   evaluateAccount(company: Properties, contacts: readonly ScoreResult[]): AccountResult;
 }

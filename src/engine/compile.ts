@@ -1,0 +1,213 @@
+/**
+ * compileModel turns a validated model into an Evaluator: conditions become closures,
+ * event filters become a matcher table, and evaluation walks each contact's events once.
+ */
+import type { Condition, Model } from "../model/schema.js";
+import { BUILTIN_EVENT_TYPES } from "../model/schema.js";
+import { Scratch } from "./accumulate.js";
+import type { Evaluator } from "./api.js";
+import { type EventBatch, EventBatchBuilder, StringPool } from "./batch.js";
+import { compileEventPredicate, conditionFields, isFieldCondition, resolveFieldPath } from "./conditions.js";
+import { compileGate, type CompiledGate } from "./gates.js";
+import { MatcherTable, newBinding, SLOT_LAST_INDEX, STRIDE } from "./matchers.js";
+import { type CompiledRule, compileRule, type FinalizeContext } from "./rules.js";
+import { type Clamp, type ResultShape, scoreResult, type ThresholdPlan } from "./thresholds.js";
+import { evaluateAccount } from "./account.js";
+import type { AccountResult, EvaluateOptions, LedgerLine, Properties, ScoreResult } from "./types.js";
+
+interface CompiledDimension {
+  id: string;
+  weight: number;
+  clamp: Clamp | null;
+  rules: CompiledRule[];
+}
+
+const DEFAULT_SCALE: Clamp = { min: 0, max: 100 };
+
+function clampOf(value: { min?: number; max?: number } | null | undefined, fallback: Clamp | null): Clamp | null {
+  if (value === null) return null;
+  if (value === undefined) return fallback;
+  return { min: value.min ?? Number.NEGATIVE_INFINITY, max: value.max ?? Number.POSITIVE_INFINITY };
+}
+
+/** Collects every field a model reads, per scope. */
+function collectFields(model: Model) {
+  const contact = new Set<string>();
+  const company = new Set<string>();
+  const visit = (c: Condition, bare: "contact" | "company") => {
+    for (const path of conditionFields(c)) {
+      const { scope, name } = resolveFieldPath(path, bare);
+      (scope === "company" ? company : contact).add(name);
+    }
+  };
+  for (const d of model.dimensions)
+    for (const r of d.rules) {
+      if ("when" in r) visit(r.when, "contact");
+      if ("cases" in r) for (const c of r.cases) visit(c.when, "contact");
+    }
+  for (const g of model.gates ?? []) if ("when" in g) visit(g.when, "contact");
+  for (const r of model.account?.rules ?? []) {
+    if ("when" in r) visit(r.when, "company");
+    if ("cases" in r) for (const c of r.cases) visit(c.when, "company");
+  }
+  return { contact: [...contact], company: [...company] };
+}
+
+/** Event properties read by `where` filters (as strings) and by aggregates (as numbers). */
+function collectEventFields(model: Model) {
+  const strings = new Set<string>();
+  const numbers = new Set<string>();
+  const where = (c: Condition | undefined) => {
+    if (!c) return;
+    if (isFieldCondition(c)) strings.add(c.field);
+    else if ("all" in c) c.all.forEach(where);
+    else if ("any" in c) c.any.forEach(where);
+    else where(c.not);
+  };
+  for (const d of model.dimensions)
+    for (const r of d.rules) {
+      if ("where" in r) where(r.where);
+      if ("allOf" in r) for (const p of r.allOf) where(p.where);
+      if ("recency" in r) where(r.recency.where);
+      if ("aggregate" in r && r.of) numbers.add(r.of);
+    }
+  for (const g of model.gates ?? []) if ("where" in g) where(g.where);
+  return { strings: [...strings], numbers: [...numbers] };
+}
+
+export class CompiledEvaluator implements Evaluator {
+  readonly pool = new StringPool();
+  readonly dimensionIds: string[];
+  readonly contactFields: string[];
+  readonly companyFields: string[];
+  readonly eventStringFields: string[];
+  readonly eventNumberFields: string[];
+  readonly table = new MatcherTable();
+  private readonly types = new Map<string, number>();
+  private readonly otherType: number;
+  private readonly binding = newBinding();
+  private readonly dimensions: CompiledDimension[];
+  private readonly gates: CompiledGate[];
+  private readonly scratch: Scratch;
+  private readonly plan: ThresholdPlan;
+  private readonly accountRules: CompiledRule[];
+
+  constructor(readonly model: Model) {
+    const fields = collectFields(model);
+    this.contactFields = fields.contact;
+    this.companyFields = fields.company;
+    const eventFields = collectEventFields(model);
+    this.eventStringFields = eventFields.strings;
+    this.eventNumberFields = eventFields.numbers;
+    for (const type of [...BUILTIN_EVENT_TYPES, ...(model.eventTypes ?? [])])
+      if (!this.types.has(type)) this.types.set(type, this.types.size);
+    this.otherType = this.types.size;
+
+    const scale = clampOf(model.scale, DEFAULT_SCALE);
+    this.dimensions = model.dimensions.map((d) => ({
+      id: d.id,
+      weight: d.weight ?? 1,
+      clamp: clampOf(d.clamp, scale),
+      rules: d.rules.map((rule) => compileRule(rule, this.table, "contact")),
+    }));
+    this.dimensionIds = this.dimensions.map((d) => d.id);
+    this.gates = (model.gates ?? []).map((gate) => compileGate(gate, this.table));
+    this.accountRules = (model.account?.rules ?? []).map((rule) => compileRule(rule, this.table, "company"));
+    this.table.seal({
+      typeCount: this.otherType + 1,
+      typeIndex: (type) => this.typeIndex(type),
+      compileWhere: (where) =>
+        compileEventPredicate(where, (field) => this.eventStringFields.indexOf(field), this.pool, this.binding),
+      numberColumn: (field) => this.eventNumberFields.indexOf(field),
+    });
+    this.scratch = new Scratch(this.table);
+    this.plan = { model, totalClamp: scale };
+  }
+
+  typeIndex(type: string): number {
+    return this.types.get(type) ?? this.otherType;
+  }
+
+  newBatch(options?: { capacity?: number; keepIds?: boolean }): EventBatchBuilder {
+    return new EventBatchBuilder(this, options);
+  }
+
+  evaluateRange(
+    contact: Properties,
+    company: Properties | undefined,
+    batch: EventBatch,
+    start: number,
+    end: number,
+    asOfMs: number,
+    options: EvaluateOptions = {},
+  ): ScoreResult {
+    const collect = options.ledger === true;
+    this.binding.batch = batch;
+    this.scratch.reset(asOfMs);
+    this.scratch.accumulate(batch, start, end, asOfMs, collect);
+    const ledger: LedgerLine[] | null = collect ? [] : null;
+    const f: FinalizeContext = { contact, company, asOfMs, scratch: this.scratch, batch, start, ledger, dimension: "" };
+    const shape: ResultShape = { dimensionCents: [], ledger };
+    for (const d of this.dimensions) {
+      f.dimension = d.id;
+      let sum = 0;
+      for (const rule of d.rules) sum += rule.finalize(f);
+      shape.dimensionCents.push({ id: d.id, weight: d.weight, cents: clampDimension(d, sum, ledger) });
+    }
+    const disqualifications = this.gates.flatMap((gate) => gate.check(f));
+    return scoreResult(this.plan, shape, disqualifications);
+  }
+
+  retainedEvents(batch: EventBatch, start: number, end: number, asOfMs: number): number[] {
+    this.binding.batch = batch;
+    this.scratch.reset(asOfMs);
+    this.scratch.accumulate(batch, start, end, asOfMs, true);
+    const keep = new Set<number>();
+    for (let m = 0; m < this.table.size; m++) {
+      if (this.table.latestOnly[m] === 1) {
+        const latest = this.scratch.acc[m * STRIDE + SLOT_LAST_INDEX];
+        if (latest >= 0) keep.add(latest);
+      } else {
+        const hits = this.scratch.hits[m];
+        for (let k = 0; k < hits.length; k++) keep.add(hits.items[k]);
+      }
+    }
+    return [...keep].sort((a, b) => a - b);
+  }
+
+  evaluateAccount(company: Properties, contacts: readonly ScoreResult[]): AccountResult {
+    const f: FinalizeContext = {
+      contact: company,
+      company,
+      asOfMs: 0,
+      scratch: this.scratch,
+      batch: this.binding.batch,
+      start: 0,
+      ledger: [],
+      dimension: "account",
+    };
+    return evaluateAccount(this.model, this.accountRules, f, contacts);
+  }
+}
+
+function clampDimension(d: CompiledDimension, sum: number, ledger: LedgerLine[] | null): number {
+  if (!d.clamp) return sum;
+  const clamped = Math.min(Math.max(sum, Math.round(d.clamp.min * 100)), Math.round(d.clamp.max * 100));
+  if (clamped !== sum && ledger) {
+    const points = (clamped - sum) / 100;
+    ledger.push({
+      dimension: d.id,
+      ruleId: "clamp",
+      kind: "clamp",
+      points,
+      basePoints: points,
+      decayedPoints: points,
+      reason: `${d.id} kept within ${d.clamp.min} to ${d.clamp.max} (was ${sum / 100})`,
+    });
+  }
+  return clamped;
+}
+
+export function compileModel(model: Model): Evaluator {
+  return new CompiledEvaluator(model);
+}

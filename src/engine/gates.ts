@@ -1,0 +1,46 @@
+/** Disqualification gates: kept apart from points, they force a lead out of MQL. */
+import type { Gate } from "../model/schema.js";
+import { compileRecordPredicate, conditionFields, resolveFieldPath } from "./conditions.js";
+import { MatcherMode, type MatcherTable, SLOT_COUNT, SLOT_LAST_INDEX, STRIDE } from "./matchers.js";
+import { evidenceIds, type FinalizeContext } from "./rules.js";
+import type { Disqualification } from "./types.js";
+
+export interface CompiledGate {
+  id: string;
+  check(f: FinalizeContext): Disqualification[];
+}
+
+export function compileGate(gate: Gate, table: MatcherTable): CompiledGate {
+  if ("when" in gate) {
+    const test = compileRecordPredicate(gate.when, "contact");
+    const paths = conditionFields(gate.when);
+    return {
+      id: gate.id,
+      check(f) {
+        if (!test(f.contact, f.company)) return [];
+        const fields: Record<string, unknown> = {};
+        for (const path of paths) {
+          const { scope, name } = resolveFieldPath(path, "contact");
+          fields[path] = (scope === "company" ? f.company?.[name] : f.contact[name]) ?? null;
+        }
+        return [{ gateId: gate.id, reason: gate.reason, fields }];
+      },
+    };
+  }
+  const m = table.add({
+    event: gate.event,
+    where: gate.where,
+    within: gate.within,
+    mode: MatcherMode.Count,
+    latestOnly: true,
+  });
+  return {
+    id: gate.id,
+    check(f) {
+      const s = m * STRIDE;
+      if (f.scratch.acc[s + SLOT_COUNT] === 0) return [];
+      const latest = f.scratch.acc[s + SLOT_LAST_INDEX];
+      return [{ gateId: gate.id, reason: gate.reason, eventIds: evidenceIds(f, [latest]) }];
+    },
+  };
+}
