@@ -90,7 +90,8 @@ export class EventBatchBuilder {
     const { eventStringFields, eventNumberFields, pool } = this.layout;
     for (let c = 0; c < eventStringFields.length; c++) {
       const value = property(eventStringFields[c]);
-      this.strings[c][i] = value === undefined || value === null || value === "" ? -1 : pool.intern(String(value));
+      this.strings[c][i] =
+        value === undefined || value === null || value === "" ? -1 : pool.intern(String(value));
     }
     for (let c = 0; c < eventNumberFields.length; c++) {
       this.numbers[c][i] = toNumber(property(eventNumberFields[c]));

@@ -4,15 +4,15 @@
  */
 import type { Condition, Model } from "../model/schema.js";
 import { BUILTIN_EVENT_TYPES } from "../model/schema.js";
+import { evaluateAccount } from "./account.js";
 import { Scratch } from "./accumulate.js";
 import type { Evaluator } from "./api.js";
 import { type EventBatch, EventBatchBuilder, StringPool } from "./batch.js";
 import { compileEventPredicate, conditionFields, isFieldCondition, resolveFieldPath } from "./conditions.js";
-import { compileGate, type CompiledGate } from "./gates.js";
+import { type CompiledGate, compileGate } from "./gates.js";
 import { MatcherTable, newBinding, SLOT_LAST_INDEX, STRIDE } from "./matchers.js";
 import { type CompiledRule, compileRule, type FinalizeContext } from "./rules.js";
 import { type Clamp, type ResultShape, scoreResult, type ThresholdPlan } from "./thresholds.js";
-import { evaluateAccount } from "./account.js";
 import type { AccountResult, EvaluateOptions, LedgerLine, Properties, ScoreResult } from "./types.js";
 
 interface CompiledDimension {
@@ -24,7 +24,10 @@ interface CompiledDimension {
 
 const DEFAULT_SCALE: Clamp = { min: 0, max: 100 };
 
-function clampOf(value: { min?: number; max?: number } | null | undefined, fallback: Clamp | null): Clamp | null {
+function clampOf(
+  value: { min?: number; max?: number } | null | undefined,
+  fallback: Clamp | null,
+): Clamp | null {
   if (value === null) return null;
   if (value === undefined) return fallback;
   return { min: value.min ?? Number.NEGATIVE_INFINITY, max: value.max ?? Number.POSITIVE_INFINITY };
@@ -117,7 +120,12 @@ export class CompiledEvaluator implements Evaluator {
       typeCount: this.otherType + 1,
       typeIndex: (type) => this.typeIndex(type),
       compileWhere: (where) =>
-        compileEventPredicate(where, (field) => this.eventStringFields.indexOf(field), this.pool, this.binding),
+        compileEventPredicate(
+          where,
+          (field) => this.eventStringFields.indexOf(field),
+          this.pool,
+          this.binding,
+        ),
       numberColumn: (field) => this.eventNumberFields.indexOf(field),
     });
     this.scratch = new Scratch(this.table);
@@ -146,7 +154,16 @@ export class CompiledEvaluator implements Evaluator {
     this.scratch.reset(asOfMs);
     this.scratch.accumulate(batch, start, end, asOfMs, collect);
     const ledger: LedgerLine[] | null = collect ? [] : null;
-    const f: FinalizeContext = { contact, company, asOfMs, scratch: this.scratch, batch, start, ledger, dimension: "" };
+    const f: FinalizeContext = {
+      contact,
+      company,
+      asOfMs,
+      scratch: this.scratch,
+      batch,
+      start,
+      ledger,
+      dimension: "",
+    };
     const shape: ResultShape = { dimensionCents: [], ledger };
     for (const d of this.dimensions) {
       f.dimension = d.id;

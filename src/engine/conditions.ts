@@ -136,7 +136,10 @@ export function isFieldCondition(c: Condition): c is FieldCondition {
 }
 
 /** Where a contact-scope field path points: "company.x", "contact.x" or "x" (contact). */
-export function resolveFieldPath(path: string, bareScope: "contact" | "company"): {
+export function resolveFieldPath(
+  path: string,
+  bareScope: "contact" | "company",
+): {
   scope: "contact" | "company";
   name: string;
 } {
@@ -145,7 +148,10 @@ export function resolveFieldPath(path: string, bareScope: "contact" | "company")
   return { scope: bareScope, name: path };
 }
 
-export function compileRecordPredicate(c: Condition, bareScope: "contact" | "company" = "contact"): RecordPredicate {
+export function compileRecordPredicate(
+  c: Condition,
+  bareScope: "contact" | "company" = "contact",
+): RecordPredicate {
   if (isFieldCondition(c)) {
     const test = compileValueTest(c);
     const { scope, name } = resolveFieldPath(c.field, bareScope);

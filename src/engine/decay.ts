@@ -3,8 +3,9 @@
  * micro-points, so sums do not depend on the order events arrive in, and an occurrence
  * whose weight rounds its points to zero has expired for good (weights never grow back).
  */
-import type { Decay } from "../model/schema.js";
+
 import { durationToMs } from "../model/duration.js";
+import type { Decay } from "../model/schema.js";
 
 export const MICRO = 1_000_000;
 

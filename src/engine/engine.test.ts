@@ -7,14 +7,25 @@ const AS_OF = Date.parse("2026-06-01T00:00:00Z");
 const daysAgo = (d: number) => AS_OF - d * DAY;
 
 function model(rules: Rule[], extra: Partial<Model> = {}): Model {
-  return modelSchema.parse({ name: "t", version: 1, scale: null, dimensions: [{ id: "fit", rules }], ...extra });
+  return modelSchema.parse({
+    name: "t",
+    version: 1,
+    scale: null,
+    dimensions: [{ id: "fit", rules }],
+    ...extra,
+  });
 }
 
 function score(rules: Rule[], contact: Record<string, unknown>, events: ScoringEvent[] = [], company = {}) {
   return evaluate(model(rules), contact, company, events, AS_OF, { ledger: true });
 }
 
-const ev = (id: string, type: string, ageDays: number, properties: Record<string, unknown> = {}): ScoringEvent => ({
+const ev = (
+  id: string,
+  type: string,
+  ageDays: number,
+  properties: Record<string, unknown> = {},
+): ScoringEvent => ({
   id,
   type,
   timeMs: daysAgo(ageDays),
@@ -26,13 +37,20 @@ function addsUp(result: ScoreResult) {
     const lines = result.ledger!.filter((l) => l.dimension === dimension);
     expect(Math.round(lines.reduce((a, l) => a + l.points * 100, 0))).toBe(Math.round(value * 100));
   }
-  expect(Math.round(result.totalLines!.reduce((a, l) => a + l.points * 100, 0))).toBe(Math.round(result.total * 100));
+  expect(Math.round(result.totalLines!.reduce((a, l) => a + l.points * 100, 0))).toBe(
+    Math.round(result.total * 100),
+  );
 }
 
 describe("property rules", () => {
   const cases: [string, Record<string, unknown>, Record<string, unknown>, boolean][] = [
     ["equals ignores case", { field: "industry", equals: "Software" }, { industry: "software" }, true],
-    ["equals with caseSensitive", { field: "industry", equals: "Software", caseSensitive: true }, { industry: "software" }, false],
+    [
+      "equals with caseSensitive",
+      { field: "industry", equals: "Software", caseSensitive: true },
+      { industry: "software" },
+      false,
+    ],
     ["equals a number reads CSV text", { field: "employees", equals: 50 }, { employees: "50" }, true],
     ["in list", { field: "country", in: ["FR", "BE"] }, { country: "be" }, true],
     ["notIn list", { field: "country", notIn: ["FR", "BE"] }, { country: "DE" }, true],
@@ -52,7 +70,12 @@ describe("property rules", () => {
     ["present: blank is missing", { field: "phone", present: true }, { phone: "  " }, false],
     ["missing", { field: "phone", present: false }, {}, true],
     ["emailDomainIn", { field: "email", emailDomainIn: ["rival.com"] }, { email: "a@Rival.com" }, true],
-    ["emailDomainIn @freemail", { field: "email", emailDomainIn: ["@freemail"] }, { email: "x@gmail.com" }, true],
+    [
+      "emailDomainIn @freemail",
+      { field: "email", emailDomainIn: ["@freemail"] },
+      { email: "x@gmail.com" },
+      true,
+    ],
     ["freeMail true", { field: "email", freeMail: true }, { email: "x@yahoo.fr" }, true],
     ["freeMail false on a company domain", { field: "email", freeMail: true }, { email: "x@acme.io" }, false],
     ["a missing value fails other operators", { field: "country", notIn: ["FR"] }, {}, false],
@@ -68,7 +91,12 @@ describe("property rules", () => {
   it("combines conditions with all, any and not", () => {
     const when = {
       all: [
-        { any: [{ field: "industry", equals: "software" }, { field: "industry", equals: "saas" }] },
+        {
+          any: [
+            { field: "industry", equals: "software" },
+            { field: "industry", equals: "saas" },
+          ],
+        },
         { not: { field: "email", freeMail: true } },
       ],
     };
@@ -85,7 +113,10 @@ describe("property rules", () => {
   });
 
   it("gives negative points", () => {
-    expect(score([{ id: "free", when: { field: "email", freeMail: true }, points: -5 }], { email: "a@gmail.com" }).total).toBe(-5);
+    expect(
+      score([{ id: "free", when: { field: "email", freeMail: true }, points: -5 }], { email: "a@gmail.com" })
+        .total,
+    ).toBe(-5);
   });
 
   it("takes the first matching case", () => {
@@ -107,17 +138,36 @@ describe("event rules", () => {
   const pricing = (id: string, age: number) => ev(id, "page_view", age, { url: "https://x.io/pricing" });
 
   it("gives points per occurrence, filtered by event properties", () => {
-    const rule: Rule = { id: "pricing", event: "page_view", where: { field: "url", matches: "/pricing" }, points: 5 };
-    const result = score([rule], {}, [pricing("a", 1), pricing("b", 2), ev("c", "page_view", 1, { url: "/blog" })]);
+    const rule: Rule = {
+      id: "pricing",
+      event: "page_view",
+      where: { field: "url", matches: "/pricing" },
+      points: 5,
+    };
+    const result = score([rule], {}, [
+      pricing("a", 1),
+      pricing("b", 2),
+      ev("c", "page_view", 1, { url: "/blog" }),
+    ]);
     expect(result.total).toBe(10);
     expect(result.ledger![0]).toMatchObject({ occurrences: 2, countedOccurrences: 2, eventIds: ["a", "b"] });
   });
 
   it("counts at most maxOccurrences, the most recent ones", () => {
-    const rule: Rule = { id: "v", event: "page_view", points: 5, maxOccurrences: 2, decay: { halfLife: "10d" } };
+    const rule: Rule = {
+      id: "v",
+      event: "page_view",
+      points: 5,
+      maxOccurrences: 2,
+      decay: { halfLife: "10d" },
+    };
     const result = score([rule], {}, [pricing("old", 30), pricing("new", 0), pricing("mid", 10)]);
     expect(result.total).toBe(7.5); // 5 (today) + 2.5 (one half-life ago); the 30-day-old visit is not counted
-    expect(result.ledger![0]).toMatchObject({ occurrences: 3, countedOccurrences: 2, eventIds: ["new", "mid"] });
+    expect(result.ledger![0]).toMatchObject({
+      occurrences: 3,
+      countedOccurrences: 2,
+      eventIds: ["new", "mid"],
+    });
   });
 
   it("caps the points of a rule", () => {
@@ -136,12 +186,16 @@ describe("event rules", () => {
   it("awards once-rules once, from minCount occurrences", () => {
     const rule: Rule = { id: "return", event: "page_view", points: 10, once: true, minCount: 3 };
     expect(score([rule], {}, [pricing("a", 1), pricing("b", 2)]).total).toBe(0);
-    expect(score([rule], {}, [pricing("a", 1), pricing("b", 2), pricing("c", 3), pricing("d", 4)]).total).toBe(10);
+    expect(
+      score([rule], {}, [pricing("a", 1), pricing("b", 2), pricing("c", 3), pricing("d", 4)]).total,
+    ).toBe(10);
   });
 
   it("matches any type with * and custom types", () => {
     const m = model([{ id: "any", event: "*", points: 1 }], { eventTypes: ["trial_started"] });
-    expect(evaluate(m, {}, {}, [ev("a", "trial_started", 1), ev("b", "something_else", 1)], AS_OF).total).toBe(2);
+    expect(
+      evaluate(m, {}, {}, [ev("a", "trial_started", 1), ev("b", "something_else", 1)], AS_OF).total,
+    ).toBe(2);
   });
 });
 
@@ -159,7 +213,12 @@ describe("decay", () => {
       id: "v",
       event: "page_view",
       points: 10,
-      decay: { steps: [{ after: "30d", factor: 0.5 }, { after: "90d", factor: 0 }] },
+      decay: {
+        steps: [
+          { after: "30d", factor: 0.5 },
+          { after: "90d", factor: 0 },
+        ],
+      },
     };
     expect(score([rule], {}, [ev("a", "page_view", 10)]).total).toBe(10);
     expect(score([rule], {}, [ev("a", "page_view", 45)]).total).toBe(5);
@@ -169,7 +228,13 @@ describe("decay", () => {
   });
 
   it("decays a once-rule from its latest occurrence", () => {
-    const rule: Rule = { id: "demo", event: "demo_request", points: 40, once: true, decay: { halfLife: "7d" } };
+    const rule: Rule = {
+      id: "demo",
+      event: "demo_request",
+      points: 40,
+      once: true,
+      decay: { halfLife: "7d" },
+    };
     expect(score([rule], {}, [ev("a", "demo_request", 21), ev("b", "demo_request", 7)]).total).toBe(20);
   });
 });
@@ -208,7 +273,13 @@ describe("combination, aggregate and recency rules", () => {
   });
 
   it("averages a basket and counts orders", () => {
-    const avg: Rule = { id: "basket", aggregate: "average", event: "order", of: "value", bands: [{ min: 200, points: 5 }] };
+    const avg: Rule = {
+      id: "basket",
+      aggregate: "average",
+      event: "order",
+      of: "value",
+      bands: [{ min: 200, points: 5 }],
+    };
     const count: Rule = { id: "freq", aggregate: "count", event: "order", bands: [{ min: 2, points: 3 }] };
     const orders = [ev("o1", "order", 10, { value: 100 }), ev("o2", "order", 20, { value: 400 })];
     expect(score([avg, count], {}, orders).total).toBe(8);
@@ -243,7 +314,11 @@ describe("gates, clamps and thresholds", () => {
     ],
     gates: [
       { id: "unsubscribed", reason: "Unsubscribed", event: "unsubscribe" },
-      { id: "competitor", reason: "Works for a competitor", when: { field: "email", emailDomainIn: ["rival.com"] } },
+      {
+        id: "competitor",
+        reason: "Works for a competitor",
+        when: { field: "email", emailDomainIn: ["rival.com"] },
+      },
     ],
     thresholds: {
       temperature: { warm: 40, hot: 70 },
@@ -255,10 +330,15 @@ describe("gates, clamps and thresholds", () => {
   const visits = (n: number) => Array.from({ length: n }, (_, i) => ev(`v${i}`, "page_view", i));
 
   it("clamps a dimension and the total to the scale, shown in the ledger", () => {
-    const result = evaluate(evaluator, { email: "a@acme.io" }, { employees: 100 }, visits(7), AS_OF, { ledger: true });
+    const result = evaluate(evaluator, { email: "a@acme.io" }, { employees: 100 }, visits(7), AS_OF, {
+      ledger: true,
+    });
     expect(result.dimensions).toEqual({ fit: 60, engagement: 100 });
     expect(result.total).toBe(100);
-    expect(result.ledger!.find((l) => l.kind === "clamp")).toMatchObject({ dimension: "engagement", points: -40 });
+    expect(result.ledger!.find((l) => l.kind === "clamp")).toMatchObject({
+      dimension: "engagement",
+      points: -40,
+    });
     expect(result.totalLines!.at(-1)).toEqual({ dimension: "clamp", weight: 1, points: -60 });
     addsUp(result);
   });
@@ -280,7 +360,9 @@ describe("gates, clamps and thresholds", () => {
 
   it("disqualifies through gates without touching the points", () => {
     const events = [...visits(2), ev("u", "unsubscribe", 1)];
-    const result = evaluate(evaluator, { email: "a@rival.com" }, { employees: 100 }, events, AS_OF, { ledger: true });
+    const result = evaluate(evaluator, { email: "a@rival.com" }, { employees: 100 }, events, AS_OF, {
+      ledger: true,
+    });
     expect(result.total).toBe(100);
     expect(result.mql).toBe(false);
     expect(result.disqualified).toBe(true);
@@ -308,7 +390,11 @@ describe("gates, clamps and thresholds", () => {
       scale: null,
       dimensions: [
         { id: "fit", weight: 0.5, rules: [{ id: "a", when: { field: "x", present: true }, points: 30 }] },
-        { id: "engagement", weight: 2, rules: [{ id: "b", when: { field: "x", present: true }, points: 10 }] },
+        {
+          id: "engagement",
+          weight: 2,
+          rules: [{ id: "b", when: { field: "x", present: true }, points: 10 }],
+        },
       ],
     });
     const result = evaluate(weighted, { x: 1 }, {}, [], AS_OF, { ledger: true });
@@ -329,13 +415,22 @@ describe("account scores", () => {
         temperature: { warm: 50, hot: 100 },
       },
     });
-  const contacts = [30, 50, 10].map((total) => ({ total, dimensions: { fit: total } }) as unknown as ScoreResult);
+  const contacts = [30, 50, 10].map(
+    (total) => ({ total, dimensions: { fit: total } }) as unknown as ScoreResult,
+  );
 
   it("rolls up contacts by sum, max or mean of the top k", () => {
-    const sum = compileModel(accountModel("sum")).evaluateAccount({ id: "co1", industry: "Software" }, contacts);
+    const sum = compileModel(accountModel("sum")).evaluateAccount(
+      { id: "co1", industry: "Software" },
+      contacts,
+    );
     expect(sum).toMatchObject({ companyId: "co1", score: 100, temperature: "hot", contacts: 3 });
     expect(sum.ledger.map((l) => l.ruleId)).toEqual(["software", "rollup"]);
-    expect(compileModel(accountModel("max")).evaluateAccount({ industry: "retail" }, contacts).score).toBe(50);
-    expect(compileModel(accountModel("topMean")).evaluateAccount({ industry: "retail" }, contacts).score).toBe(40);
+    expect(compileModel(accountModel("max")).evaluateAccount({ industry: "retail" }, contacts).score).toBe(
+      50,
+    );
+    expect(
+      compileModel(accountModel("topMean")).evaluateAccount({ industry: "retail" }, contacts).score,
+    ).toBe(40);
   });
 });

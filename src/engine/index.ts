@@ -5,7 +5,7 @@ import { compileModel } from "./compile.js";
 import type { EvaluateOptions, Properties, ScoreResult, ScoringEvent } from "./types.js";
 
 export type { Evaluator } from "./api.js";
-export { EventBatchBuilder, StringPool, type EventBatch } from "./batch.js";
+export { type EventBatch, EventBatchBuilder, StringPool } from "./batch.js";
 export { compileModel } from "./compile.js";
 export { BANDS, bandOf } from "./thresholds.js";
 export * from "./types.js";

@@ -4,8 +4,9 @@
  * loop in accumulate.ts walks events once and updates the slots of the matchers of each
  * event's type.
  */
-import type { Condition, Decay } from "../model/schema.js";
+
 import { durationToMs } from "../model/duration.js";
+import type { Condition, Decay } from "../model/schema.js";
 import type { BatchBinding, EventPredicate } from "./conditions.js";
 import { compileDecay, type DecayWeight } from "./decay.js";
 

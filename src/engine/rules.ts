@@ -2,6 +2,8 @@
  * Each rule compiles into matchers (for its events) and a finaliser that turns the
  * accumulated slots into integer cents and, when asked, a ledger line.
  */
+
+import { durationToMs } from "../model/duration.js";
 import type {
   AggregateRule,
   CasesRule,
@@ -12,10 +14,14 @@ import type {
   RecencyRule,
   Rule,
 } from "../model/schema.js";
-import { durationToMs } from "../model/duration.js";
 import type { Scratch } from "./accumulate.js";
 import type { EventBatch } from "./batch.js";
-import { compileRecordPredicate, conditionFields, describeCondition, resolveFieldPath } from "./conditions.js";
+import {
+  compileRecordPredicate,
+  conditionFields,
+  describeCondition,
+  resolveFieldPath,
+} from "./conditions.js";
 import { compileDecay, describeDecay, MICRO, microPoints, microToCents } from "./decay.js";
 import {
   MatcherMode,
@@ -105,7 +111,14 @@ export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "
       if (!test(f.contact, f.company)) return 0;
       if (f.ledger) {
         const points = fromCents(value);
-        line(f, { ruleId: rule.id, kind: "property", points, basePoints: points, decayedPoints: points, reason });
+        line(f, {
+          ruleId: rule.id,
+          kind: "property",
+          points,
+          basePoints: points,
+          decayedPoints: points,
+          reason,
+        });
         f.ledger[f.ledger.length - 1].fields = fieldValues(f, fields, bareScope);
       }
       return value;
@@ -119,7 +132,9 @@ export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "compan
     value: cents(c.points),
     reason: `${describeCondition(c.when)}: ${c.points} points`,
   }));
-  const fields = rule.cases.flatMap((c) => conditionFields(c.when)).filter((x, i, all) => all.indexOf(x) === i);
+  const fields = rule.cases
+    .flatMap((c) => conditionFields(c.when))
+    .filter((x, i, all) => all.indexOf(x) === i);
   const otherwise = cents(rule.otherwise ?? 0);
   return {
     id: rule.id,
@@ -130,7 +145,14 @@ export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "compan
       if (f.ledger) {
         const points = fromCents(value);
         const reason = hit ? hit.reason : `no case matched: ${rule.otherwise} points`;
-        line(f, { ruleId: rule.id, kind: "cases", points, basePoints: points, decayedPoints: points, reason });
+        line(f, {
+          ruleId: rule.id,
+          kind: "cases",
+          points,
+          basePoints: points,
+          decayedPoints: points,
+          reason,
+        });
         f.ledger[f.ledger.length - 1].fields = fieldValues(f, fields, bareScope);
       }
       return value;
@@ -143,7 +165,8 @@ export function compileEventRule(rule: EventRule, table: MatcherTable): Compiled
   const once = rule.once === true;
   const decayWeight = compileDecay(rule.decay);
   const cap = rule.maxOccurrences;
-  const mode = once || !decayWeight ? MatcherMode.Count : cap ? MatcherMode.DecayedCapped : MatcherMode.Decayed;
+  const mode =
+    once || !decayWeight ? MatcherMode.Count : cap ? MatcherMode.DecayedCapped : MatcherMode.Decayed;
   const minCount = rule.minCount ?? 1;
   const m = table.add({
     event: rule.event,
@@ -261,7 +284,9 @@ export function compileCombinationRule(rule: CombinationRule, table: MatcherTabl
 }
 
 function bandPoints(bands: readonly { min?: number; max?: number; points: number }[], value: number) {
-  return bands.find((b) => (b.min === undefined || value >= b.min) && (b.max === undefined || value <= b.max));
+  return bands.find(
+    (b) => (b.min === undefined || value >= b.min) && (b.max === undefined || value <= b.max),
+  );
 }
 
 export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): CompiledRule {
@@ -318,7 +343,9 @@ function aggregateValue(kind: AggregateRule["aggregate"], acc: Float64Array, s: 
     case "sum":
       return acc[s + SLOT_VALUE_SUM] / MICRO;
     case "average":
-      return acc[s + SLOT_VALUE_COUNT] === 0 ? null : acc[s + SLOT_VALUE_SUM] / MICRO / acc[s + SLOT_VALUE_COUNT];
+      return acc[s + SLOT_VALUE_COUNT] === 0
+        ? null
+        : acc[s + SLOT_VALUE_SUM] / MICRO / acc[s + SLOT_VALUE_COUNT];
     case "min":
       return acc[s + SLOT_VALUE_COUNT] === 0 ? null : acc[s + SLOT_VALUE_MIN];
     case "max":
@@ -335,7 +362,11 @@ export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): Comp
     mode: MatcherMode.Count,
     latestOnly: true,
   });
-  const bands = rule.bands.map((b) => ({ withinMs: durationToMs(b.within), within: b.within, points: b.points }));
+  const bands = rule.bands.map((b) => ({
+    withinMs: durationToMs(b.within),
+    within: b.within,
+    points: b.points,
+  }));
   const label = eventLabel(rule.recency.event ?? "*", rule.recency.where);
   return {
     id: rule.id,

@@ -26,7 +26,10 @@ export interface ResultShape {
   ledger: LedgerLine[] | null;
 }
 
-export function temperatureOf(total: number, t: { warm: number; hot: number } | undefined): Temperature | null {
+export function temperatureOf(
+  total: number,
+  t: { warm: number; hot: number } | undefined,
+): Temperature | null {
   if (!t) return null;
   return total >= t.hot ? "hot" : total >= t.warm ? "warm" : "cold";
 }
@@ -59,8 +62,12 @@ export function scoreResult(
     totalLines.push({ dimension: d.id, weight: d.weight, points: weighted / 100 });
   }
   if (totalClamp) {
-    const clamped = Math.min(Math.max(totalCents, Math.round(totalClamp.min * 100)), Math.round(totalClamp.max * 100));
-    if (clamped !== totalCents) totalLines.push({ dimension: "clamp", weight: 1, points: (clamped - totalCents) / 100 });
+    const clamped = Math.min(
+      Math.max(totalCents, Math.round(totalClamp.min * 100)),
+      Math.round(totalClamp.max * 100),
+    );
+    if (clamped !== totalCents)
+      totalLines.push({ dimension: "clamp", weight: 1, points: (clamped - totalCents) / 100 });
     totalCents = clamped;
   }
   const total = totalCents / 100;
@@ -118,7 +125,8 @@ function isMql(
 ): boolean {
   if (!mql) return temperature === "hot";
   if (mql.minTotal !== undefined && total < mql.minTotal) return false;
-  for (const [id, min] of Object.entries(mql.minDimensions ?? {})) if ((dimensions[id] ?? 0) < min) return false;
+  for (const [id, min] of Object.entries(mql.minDimensions ?? {}))
+    if ((dimensions[id] ?? 0) < min) return false;
   if (mql.matrix && (matrix === null || !mql.matrix.includes(matrix))) return false;
   return true;
 }

@@ -42,5 +42,10 @@ export function toText(value: unknown, caseSensitive: boolean): string {
 export function emailDomain(value: unknown): string {
   if (typeof value !== "string") return "";
   const at = value.lastIndexOf("@");
-  return at < 0 ? "" : value.slice(at + 1).trim().toLowerCase();
+  return at < 0
+    ? ""
+    : value
+        .slice(at + 1)
+        .trim()
+        .toLowerCase();
 }
