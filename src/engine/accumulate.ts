@@ -145,7 +145,7 @@ export class Scratch {
         else if (mode === MatcherMode.Aggregate) {
           const column = numberColumns[m];
           const value = column < 0 ? Number.NaN : batch.numbers[column][i];
-          if (value === value) {
+          if (!Number.isNaN(value)) {
             acc[s + SLOT_VALUE_SUM] += Math.round(value * MICRO);
             if (value < acc[s + SLOT_VALUE_MIN]) acc[s + SLOT_VALUE_MIN] = value;
             if (value > acc[s + SLOT_VALUE_MAX]) acc[s + SLOT_VALUE_MAX] = value;
