@@ -21,7 +21,9 @@ export const fieldConditionSchema = z
     field: z
       .string()
       .min(1)
-      .describe('Field to test: "contact.x", "company.x" (or just "x" for a contact field); event property names in `where`.'),
+      .describe(
+        'Field to test: "contact.x", "company.x" (or just "x" for a contact field); event property names in `where`.',
+      ),
     equals: scalarSchema.optional(),
     notEquals: scalarSchema.optional(),
     in: z.array(scalarSchema).min(1).optional(),
@@ -34,14 +36,23 @@ export const fieldConditionSchema = z
     contains: z.string().optional(),
     startsWith: z.string().optional(),
     endsWith: z.string().optional(),
-    matches: z.string().optional().describe("Regular expression (RE2 syntax: linear time, no backreferences)."),
-    present: z.boolean().optional().describe("true: the field has a non-empty value; false: it is missing or empty."),
+    matches: z
+      .string()
+      .optional()
+      .describe("Regular expression (RE2 syntax: linear time, no backreferences)."),
+    present: z
+      .boolean()
+      .optional()
+      .describe("true: the field has a non-empty value; false: it is missing or empty."),
     emailDomainIn: z
       .array(z.string().min(1))
       .min(1)
       .optional()
       .describe('Email domain in this list; the entry "@freemail" stands for the built-in free-mail list.'),
-    freeMail: z.boolean().optional().describe("true: the email domain is a free-mail provider (gmail, yahoo...)."),
+    freeMail: z
+      .boolean()
+      .optional()
+      .describe("true: the email domain is a free-mail provider (gmail, yahoo...)."),
     caseSensitive: z.boolean().optional().describe("String comparisons ignore case unless this is true."),
   })
   .describe("A test on one field.");
@@ -106,7 +117,12 @@ export const eventRuleSchema = z.strictObject({
   once: z.boolean().optional().describe("Award the points once when at least `minCount` occurrences match."),
   minCount: z.number().int().positive().optional(),
   within: durationSchema.optional().describe("Only events in this window before the scoring date count."),
-  maxOccurrences: z.number().int().positive().optional().describe("Count at most this many (the most recent)."),
+  maxOccurrences: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Count at most this many (the most recent)."),
   maxPoints: z.number().optional().describe("Cap on this rule's points (a floor when points are negative)."),
   decay: decaySchema.optional(),
 });
@@ -152,7 +168,10 @@ export const recencyRuleSchema = z.strictObject({
     .array(z.strictObject({ within: durationSchema, points: z.number() }))
     .min(1)
     .describe("The first band whose window holds the last activity gives the points."),
-  otherwise: z.number().optional().describe("Points when the last activity is older than every band, or absent."),
+  otherwise: z
+    .number()
+    .optional()
+    .describe("Points when the last activity is older than every band, or absent."),
 });
 
 export const ruleSchema = z.union([
@@ -178,7 +197,10 @@ export const dimensionSchema = z.strictObject({
   label: z.string().optional(),
   description: z.string().optional(),
   weight: z.number().optional().describe("Weight in the total (default 1)."),
-  clamp: clampSchema.nullable().optional().describe("Overrides the model's scale for this dimension; null: none."),
+  clamp: clampSchema
+    .nullable()
+    .optional()
+    .describe("Overrides the model's scale for this dimension; null: none."),
   rules: z.array(ruleSchema),
 });
 export type Dimension = z.infer<typeof dimensionSchema>;
