@@ -1,0 +1,72 @@
+/**
+ * End-to-end time of `leadscore score` on demo files, measured by /usr/bin/time (wall time
+ * and peak RSS of the scoring process alone), in the default and the --grouped mode.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface EndToEnd {
+  size: string;
+  mode: string;
+  events: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = join(ROOT, "bin/leadscore.js");
+const MODEL = join(ROOT, "bench/b2b-bench.yaml");
+const AS_OF = "2026-11-01T00:00:00Z";
+
+function countLines(path: string): number {
+  let lines = 0;
+  const buffer = readFileSync(path);
+  for (let i = 0; i < buffer.length; i++) if (buffer[i] === 10) lines++;
+  return lines - 1;
+}
+
+export async function benchScoreCommand(label: string, contacts: number): Promise<EndToEnd[]> {
+  if (!existsSync("/usr/bin/time")) {
+    process.stderr.write("[end-to-end] skipped: /usr/bin/time is not installed (apt-get install time)\n");
+    return [];
+  }
+  const dir = join(ROOT, "bench/out", `data-${label}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`[${label}] writing demo files to ${dir}\n`);
+  execFileSync("node", [CLI, "demo", "--out", dir, "--seed", "7", "--contacts", String(contacts)], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const events = countLines(join(dir, "events.csv"));
+  const results: EndToEnd[] = [];
+  for (const mode of ["default", "grouped"]) {
+    const args = [
+      "-f",
+      "%e %M",
+      "node",
+      CLI,
+      "score",
+      "--model",
+      MODEL,
+      "--contacts",
+      join(dir, "contacts.csv"),
+      "--events",
+      join(dir, "events.csv"),
+      "--companies",
+      join(dir, "companies.csv"),
+      "--as-of",
+      AS_OF,
+      "--out",
+      join(dir, "scored.csv"),
+      ...(mode === "grouped" ? ["--grouped"] : []),
+    ];
+    process.stderr.write(`[${label}] leadscore score (${mode})\n`);
+    const output = execFileSync("/usr/bin/time", args, { stdio: ["ignore", "ignore", "pipe"] }).toString();
+    const [seconds, rssKb] = output.trim().split("\n").at(-1)!.split(" ").map(Number);
+    results.push({ size: label, mode, events, seconds, peakRssMb: Math.round(rssKb / 1024) });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return results;
+}

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: batch-scoring benchmarks. Sizes default to 100k contacts / 5M events and
+ * 1M contacts / 50M events; `--sizes 100k` (or BENCH_SIZES=100k) runs fewer.
+ * Prints a table and writes bench/out/batch-<date>.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { countDifferences, buildDataset, timeEngine, timeReference } from "./evaluator.js";
+import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
+
+const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
+const EVENTS_PER_CONTACT = 50;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function rssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+interface Row {
+  size: string;
+  contacts: number;
+  events: number;
+  buildSeconds: number;
+  engineScoresEventsPerSecond: number;
+  engineLedgerEventsPerSecond: number;
+  referenceEventsPerSecond: number;
+  engineToReferenceRatio: number;
+  totalsThatDiffer: number;
+  peakRssMb: number;
+  endToEnd: EndToEnd[];
+}
+
+async function benchSize(label: string, withEndToEnd: boolean): Promise<Row> {
+  const contacts = SIZES[label];
+  process.stderr.write(`\n[${label}] generating ${fmt(contacts)} contacts x ~${EVENTS_PER_CONTACT} events in memory...\n`);
+  const data = buildDataset(contacts, EVENTS_PER_CONTACT);
+  process.stderr.write(`[${label}] ${fmt(data.events)} events built in ${data.buildSeconds.toFixed(1)} s; warming up\n`);
+  timeEngine(data, false);
+  timeReference(data);
+  const engineRuns = [0, 1, 2].map(() => timeEngine(data, false));
+  const referenceRuns = [0, 1, 2].map(() => timeReference(data));
+  const ledger = timeEngine(data, true);
+  const engineSeconds = median(engineRuns.map((r) => r.seconds));
+  const referenceSeconds = median(referenceRuns.map((r) => r.seconds));
+  const differences = countDifferences(engineRuns[0].totals, referenceRuns[0].totals);
+  const row: Row = {
+    size: label,
+    contacts: data.contacts.length,
+    events: data.events,
+    buildSeconds: data.buildSeconds,
+    engineScoresEventsPerSecond: data.events / engineSeconds,
+    engineLedgerEventsPerSecond: data.events / ledger.seconds,
+    referenceEventsPerSecond: data.events / referenceSeconds,
+    engineToReferenceRatio: referenceSeconds / engineSeconds,
+    totalsThatDiffer: differences,
+    peakRssMb: rssMb(),
+    endToEnd: [],
+  };
+  process.stderr.write(
+    `[${label}] engine ${fmt(row.engineScoresEventsPerSecond)} events/s (scores), ${fmt(row.engineLedgerEventsPerSecond)} events/s (ledger); ` +
+      `reference ${fmt(row.referenceEventsPerSecond)} events/s; totals that differ: ${differences}\n`,
+  );
+  if (withEndToEnd) row.endToEnd = await benchScoreCommand(label, contacts);
+  return row;
+}
+
+function printTable(rows: Row[]): void {
+  const lines = [
+    "| size | events | engine, scores only (events/s) | engine, full ledger (events/s) | hand-written reference (events/s) | engine / reference | totals that differ | peak RSS (MB) |",
+    "|---|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.size} | ${fmt(r.events)} | ${fmt(r.engineScoresEventsPerSecond)} | ${fmt(r.engineLedgerEventsPerSecond)} | ${fmt(r.referenceEventsPerSecond)} | ${r.engineToReferenceRatio.toFixed(2)} | ${r.totalsThatDiffer} | ${r.peakRssMb} |`,
+    ),
+  ];
+  const e2e = rows.flatMap((r) => r.endToEnd);
+  if (e2e.length) {
+    lines.push(
+      "",
+      "| `leadscore score` from files | mode | events | wall time (s) | events/s | peak RSS (MB) |",
+      "|---|---|---|---|---|---|",
+      ...e2e.map((e) => `| ${e.size} | ${e.mode} | ${fmt(e.events)} | ${e.seconds.toFixed(1)} | ${fmt(e.events / e.seconds)} | ${e.peakRssMb} |`),
+    );
+  }
+  process.stdout.write(`\n${lines.join("\n")}\n`);
+}
+
+async function main(): Promise<void> {
+  const argIndex = process.argv.indexOf("--sizes");
+  const requested = (argIndex > 0 ? process.argv[argIndex + 1] : (process.env.BENCH_SIZES ?? "100k,1m")).split(",");
+  const unknown = requested.filter((s) => !(s in SIZES));
+  if (unknown.length) throw new Error(`unknown size ${unknown.join(", ")}; use ${Object.keys(SIZES).join(", ")}`);
+  const withEndToEnd = !process.argv.includes("--no-end-to-end");
+  const rows: Row[] = [];
+  for (const label of requested) rows.push(await benchSize(label, withEndToEnd));
+  printTable(rows);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/batch-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
+await main();
