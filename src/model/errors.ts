@@ -14,6 +14,14 @@ export interface ModelIssue {
   rule?: string;
 }
 
+/** An issue before it gets a line and column (from the schema or the semantic checks). */
+export interface PathIssue {
+  path: ModelPath;
+  message: string;
+  /** Locate the key of the last path segment rather than its value (unknown keys, unknown ids). */
+  atKey?: boolean;
+}
+
 /** Thrown by `parseModel` when a model is invalid; `message` lists every issue, one a line. */
 export class ModelError extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * a "did you mean", a failed union reports the errors of the branch the author meant.
  */
 import type { z } from "zod";
-import type { ModelPath } from "./errors.js";
+import type { ModelPath, PathIssue } from "./errors.js";
 import {
   describeSchemaType,
   describeUnion,
@@ -17,14 +17,6 @@ import { didYouMean } from "./suggest.js";
 
 type Schema = z.core.$ZodType;
 type Issue = z.core.$ZodIssue;
-
-/** An issue before it gets a line and column. */
-export interface PathIssue {
-  path: ModelPath;
-  message: string;
-  /** Locate the key of the last path segment rather than its value (unknown keys). */
-  atKey?: boolean;
-}
 
 /** Explains the issues of `schema.safeParse(value)`; `prefix` is where `value` sits in the model. */
 export function explainIssues(

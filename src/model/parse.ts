@@ -4,8 +4,8 @@
  * No I/O here: `load.ts` reads files.
  */
 import { type Document, LineCounter, parseDocument } from "yaml";
-import { ModelError, type ModelIssue, type ModelPath } from "./errors.js";
-import { explainIssues, type PathIssue } from "./explain.js";
+import { ModelError, type ModelIssue, type ModelPath, type PathIssue } from "./errors.js";
+import { explainIssues } from "./explain.js";
 import { locate } from "./locate.js";
 import { type Model, modelSchema } from "./schema.js";
 import { validateModel } from "./validate.js";
@@ -40,10 +40,11 @@ export function checkModel(
   data: unknown,
 ): { model: Model; issues: [] } | { model?: undefined; issues: ModelIssue[] } {
   const parsed = modelSchema.safeParse(data);
-  if (!parsed.success)
-    return { issues: withRuleIds(explainIssues(parsed.error.issues, modelSchema, data), data) };
-  const issues = validateModel(parsed.data);
-  return issues.length > 0 ? { issues: withRuleIds(issues, data) } : { model: parsed.data, issues: [] };
+  const issues = parsed.success
+    ? validateModel(parsed.data)
+    : explainIssues(parsed.error.issues, modelSchema, data);
+  if (parsed.success && issues.length === 0) return { model: parsed.data, issues: [] };
+  return { issues: withRuleIds(issues, data).map(({ atKey: _, ...issue }) => issue) };
 }
 
 function syntaxIssue(

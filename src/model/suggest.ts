@@ -1,19 +1,26 @@
 /** "Did you mean ...?" for typos in keys, event types and field names. */
 
-/** Levenshtein distance, case-insensitive (a wrong capital is a typo too). */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit ("feild" is one edit from
+ * "field"), case-insensitive (a wrong capital is a typo too).
+ */
 export function editDistance(a: string, b: string): number {
   const left = a.toLowerCase();
   const right = b.toLowerCase();
-  let previous = Array.from({ length: right.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: right.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= left.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= right.length; j++) {
-      const substitution = previous[j - 1] + (left[i - 1] === right[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+      const cost = left[i - 1] === right[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && left[i - 1] === right[j - 2] && left[i - 2] === right[j - 1]) {
+        best = Math.min(best, rows[i - 2][j - 2] + 1);
+      }
+      row.push(best);
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[right.length];
+  return rows[left.length][right.length];
 }
 
 /**
@@ -34,8 +41,12 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** "; did you mean points?" or "" when nothing is close. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
+/**
+ * "; did you mean points?" or "" when nothing is close. `then`, a sentence, follows either way:
+ * "; did you mean page_view? Custom types..." or ". Custom types...".
+ */
+export function didYouMean(word: string, candidates: Iterable<string>, then?: string): string {
   const match = closest(word, candidates);
-  return match === undefined ? "" : `; did you mean ${match}?`;
+  if (match === undefined) return then === undefined ? "" : `. ${then}`;
+  return then === undefined ? `; did you mean ${match}?` : `; did you mean ${match}? ${then}`;
 }

@@ -3,12 +3,12 @@
  * only use the fields it declares, and operators must suit the declared type (no `gt` on text,
  * no `contains` on a number). Account rules may only use company fields.
  */
-import type { ModelIssue, ModelPath } from "./errors.js";
+import type { ModelPath, PathIssue } from "./errors.js";
 import type { FieldCondition, FieldType, Model } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 import { type FieldScope, fieldConditionsOf, rulesOf } from "./walk.js";
 
-type Issue = Pick<ModelIssue, "path" | "message">;
+type Issue = PathIssue;
 type Section = "contact" | "company" | "event";
 
 const NUMERIC_OPERATORS = ["gt", "gte", "lt", "lte", "between"] as const;
@@ -62,10 +62,11 @@ function resolveField(
   return { section: "contact", name: prefix === "contact" ? rest : field };
 }
 
-function undeclaredMessage(section: Section, name: string, declared: Record<string, FieldType>): string {
-  const names = Object.keys(declared);
+function undeclaredMessage(section: Section, name: string, declarations: Record<string, FieldType>): string {
+  const names = Object.keys(declarations);
   const where = section === "event" ? "event property" : `${section} field`;
-  return `unknown ${where} "${name}"${didYouMean(name, names)}; fields.${section} declares: ${names.join(", ") || "nothing"}`;
+  const declared = names.length > 0 ? names.join(", ") : "none";
+  return `unknown ${where} "${name}"${didYouMean(name, names, `Declared under fields.${section}: ${declared}`)}`;
 }
 
 function operatorIssues(condition: FieldCondition, type: FieldType, name: string, path: ModelPath): Issue[] {

@@ -1,9 +1,9 @@
 /** Thresholds, grades, MQL criteria, roll-up and clamps must be in order and name real dimensions. */
-import type { ModelIssue, ModelPath } from "./errors.js";
+import type { ModelPath, PathIssue } from "./errors.js";
 import type { Model } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 
-type Issue = Pick<ModelIssue, "path" | "message">;
+type Issue = PathIssue;
 
 export function validateThresholds(model: Model): Issue[] {
   const dimensions = model.dimensions.map((dimension) => dimension.id);
@@ -70,8 +70,9 @@ function dimensionExists(id: string, path: ModelPath, dimensions: string[], give
   const reportAt = given === undefined ? path.slice(0, -1) : path;
   return [
     {
+      atKey: given !== undefined && path.at(-2) === "minDimensions",
       path: reportAt,
-      message: `no dimension "${id}"${why}${didYouMean(id, dimensions)}; dimensions are: ${dimensions.join(", ")}`,
+      message: `no dimension "${id}"${why}${didYouMean(id, dimensions, `Dimensions: ${dimensions.join(", ")}`)}`,
     },
   ];
 }

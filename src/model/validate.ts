@@ -5,7 +5,7 @@
  */
 import { RE2JS } from "re2js";
 import { durationToMs } from "./duration.js";
-import { formatPath, type ModelIssue, type ModelPath } from "./errors.js";
+import { formatPath, type ModelPath, type PathIssue } from "./errors.js";
 import type { Decay, Model } from "./schema.js";
 import { BUILTIN_EVENT_TYPES } from "./schema.js";
 import { didYouMean } from "./suggest.js";
@@ -13,7 +13,7 @@ import { validateFields } from "./validate-fields.js";
 import { validateThresholds } from "./validate-thresholds.js";
 import { eventRefsOf, fieldConditionsOf, rulesOf } from "./walk.js";
 
-type Issue = Pick<ModelIssue, "path" | "message">;
+type Issue = PathIssue;
 
 /** Every semantic problem of a model the schema accepted; empty when the model is sound. */
 export function validateModel(model: Model): Issue[] {
@@ -57,6 +57,12 @@ function duplicateIds(model: Model): Issue[] {
 function fieldTestValues(model: Model): Issue[] {
   const issues: Issue[] = [];
   for (const { condition, path } of fieldConditionsOf(model)) {
+    if (!Object.keys(condition).some((key) => key !== "field" && key !== "caseSensitive")) {
+      issues.push({
+        path: [...path, "field"],
+        message: `no test on "${condition.field}": add an operator such as equals, in, gt, matches or present`,
+      });
+    }
     const regexError = condition.matches === undefined ? undefined : compileError(condition.matches);
     if (regexError !== undefined) {
       issues.push({
@@ -153,11 +159,10 @@ function eventTypes(model: Model): Issue[] {
     const types = Array.isArray(event) ? event : [event];
     types.forEach((type, i) => {
       if (type === "*" || known.has(type)) return;
-      const suggestion = didYouMean(type, known);
-      const hint = "Custom types are declared under eventTypes";
+      const hint = didYouMean(type, known, "Custom types are declared under eventTypes");
       issues.push({
         path: Array.isArray(event) ? [...path, i] : path,
-        message: `unknown event type '${type}'${suggestion === "" ? `. ${hint}` : `${suggestion} ${hint}`}`,
+        message: `unknown event type '${type}'${hint}`,
       });
     });
   }

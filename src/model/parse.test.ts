@@ -1,0 +1,212 @@
+import { describe, expect, it } from "vitest";
+import { errorMessageOf, issuesOf, modelWith } from "../../test/helpers/model.js";
+import { checkModel, parseModel } from "./parse.js";
+
+const VALID = modelWith(`  - id: fit
+    rules:
+      - id: software
+        when: { field: company.industry, equals: software }
+        points: 10
+`);
+
+describe("parseModel", () => {
+  it("accepts a valid YAML model", () => {
+    const model = parseModel(VALID, "model.yaml");
+    expect(model.dimensions[0].rules[0].id).toBe("software");
+  });
+
+  it("accepts JSON, which is YAML", () => {
+    const json = JSON.stringify(parseModel(VALID, "model.yaml"), null, "\t");
+    expect(parseModel(json, "model.json").name).toBe("test");
+  });
+
+  it("reports a YAML syntax error with its line", () => {
+    const [issue] = issuesOf("name: test\nversion: 1\ndimensions:\n  - id: fit\n   rules: [\n");
+    expect(issue.message).toMatch(/^YAML syntax error/);
+    expect(issue.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it("reports a duplicate key as a syntax error", () => {
+    const [issue] = issuesOf("name: a\nname: b\nversion: 1\ndimensions: []\n");
+    expect(issue.line).toBe(2);
+    expect(issue.message).toMatch(/unique/);
+  });
+
+  it("says so when the file is empty", () => {
+    expect(errorMessageOf("# nothing yet\n")).toBe("model.yaml:1:1: the model file is empty");
+  });
+
+  it("names a missing required key at the line of its parent", () => {
+    const issues = issuesOf("name: test\ndimensions:\n  - id: fit\n    rules: []\n");
+    expect(issues).toEqual([
+      {
+        path: ["version"],
+        line: 1,
+        column: 1,
+        message: expect.stringContaining('missing required key "version"'),
+      },
+    ]);
+  });
+
+  it("suggests the right key for a misspelt one, at the key's line and column", () => {
+    const text = modelWith(`  - id: engagement
+    rules:
+      - id: visit
+        event: page_view
+        pionts: 5
+`);
+    const issues = issuesOf(text);
+    const unknown = issues.find((issue) => issue.path.at(-1) === "pionts");
+    expect(unknown).toMatchObject({ line: 8, column: 9, rule: "visit" });
+    expect(unknown?.message).toBe('unknown key "pionts"; did you mean points?');
+    // The event rule was meant (event + points), not an aggregate: only its errors are reported.
+    expect(issues.map((issue) => issue.message)).toEqual([
+      'missing required key "points" (a number)',
+      'unknown key "pionts"; did you mean points?',
+    ]);
+  });
+
+  it("reports the errors of the rule kind whose distinctive key is present", () => {
+    const text = modelWith(`  - id: customers
+    rules:
+      - id: spend
+        aggregate: sum
+        of: value
+        event: order
+        bands: [{ min: 100, pionts: 5 }]
+      - id: last-visit
+        recency: { event: page_view }
+        bands: [{ within: 1 month, points: 5 }]
+`);
+    const messages = errorMessageOf(text).split("\n");
+    expect(messages).toEqual([
+      'model.yaml:10:17: at dimensions[0].rules[0].bands[0].points (rule spend): missing required key "points" (a number)',
+      'model.yaml:10:29: at dimensions[0].rules[0].bands[0].pionts (rule spend): unknown key "pionts"; did you mean points?',
+      'model.yaml:13:27: at dimensions[0].rules[1].bands[0].within (rule last-visit): "1 month" is not valid: expected a duration like "30d", "12h" or "2w"',
+    ]);
+  });
+
+  it("reports the errors of the condition kind whose key is present, deep inside all/any/not", () => {
+    const text = modelWith(`  - id: fit
+    rules:
+      - id: title
+        when:
+          all:
+            - { field: jobTitle, present: true }
+            - not: { feild: jobTitle, matches: intern }
+        points: 10
+`);
+    const path = ["dimensions", 0, "rules", 0, "when", "all", 1, "not"];
+    expect(issuesOf(text)).toEqual([
+      {
+        path: [...path, "field"],
+        line: 10,
+        column: 15,
+        rule: "title",
+        message: 'missing required key "field" (text)',
+      },
+      {
+        path: [...path, "feild"],
+        line: 10,
+        column: 22,
+        rule: "title",
+        message: 'unknown key "feild"; did you mean field?',
+      },
+    ]);
+  });
+
+  it("describes what a rule must look like when it is not a mapping", () => {
+    const text = modelWith(`  - id: fit
+    rules:
+      - visit the pricing page
+`);
+    const [issue] = issuesOf(text);
+    expect(issue.line).toBe(6);
+    expect(issue.message).toBe(
+      'expected a mapping with one of the keys when, cases, event, allOf, aggregate, recency, got "visit the pricing page"',
+    );
+  });
+
+  it("lists the allowed field types for an unknown one", () => {
+    const text = `name: test\nversion: 1\nfields:\n  contact:\n    jobTitle: text\ndimensions:\n  - id: fit\n    rules: []\n`;
+    const [issue] = issuesOf(text);
+    expect(issue).toMatchObject({ line: 5, column: 15 });
+    expect(issue.message).toBe(
+      'unknown field type "text" for contact field "jobTitle"; allowed types: string, number, boolean, date, email',
+    );
+  });
+
+  it("suggests the closest allowed value of an enumeration", () => {
+    const text = modelWith(`  - id: orders
+    rules:
+      - id: spend
+        aggregate: summ
+        event: order
+        of: value
+        bands: [{ min: 1, points: 1 }]
+`);
+    expect(issuesOf(text)[0].message).toMatch(
+      /"summ" is not allowed here; use one of: count, sum, .*; did you mean sum\?$/,
+    );
+  });
+
+  it("explains wrong types in plain words", () => {
+    const text = modelWith(`  - id: fit
+    weight: heavy
+    rules: []
+`);
+    expect(errorMessageOf(text)).toBe(
+      'model.yaml:5:13: at dimensions[0].weight: expected a number, got "heavy"',
+    );
+  });
+
+  it("reports every issue at once, in file order", () => {
+    const text = modelWith(`  - id: fit
+    rules:
+      - id: a
+        when: { field: x, equls: 1 }
+        points: 1
+      - id: b
+        when: { field: x, equals: 1 }
+        points: ten
+`);
+    expect(issuesOf(text).map((issue) => issue.line)).toEqual([7, 11]);
+  });
+
+  it("follows YAML aliases to locate issues", () => {
+    const text = modelWith(`  - id: fit
+    rules:
+      - id: a
+        when: &senior { field: jobTitle, matchs: director }
+        points: 1
+      - id: b
+        when: *senior
+        points: 2
+`);
+    expect(issuesOf(text).every((issue) => issue.line === 7)).toBe(true);
+  });
+});
+
+describe("checkModel", () => {
+  it("returns the model when it is valid", () => {
+    const data = parseModel(VALID, "model.yaml");
+    expect(checkModel(data).model).toEqual(data);
+  });
+
+  it("returns issues with paths and rule ids, without lines", () => {
+    const data = {
+      name: "x",
+      version: 1,
+      dimensions: [{ id: "d", rules: [{ id: "r", event: "page_veiw", points: 1 }] }],
+    };
+    const { issues } = checkModel(data);
+    expect(issues).toEqual([
+      {
+        path: ["dimensions", 0, "rules", 0, "event"],
+        rule: "r",
+        message:
+          "unknown event type 'page_veiw'; did you mean page_view? Custom types are declared under eventTypes",
+      },
+    ]);
+  });
+});
