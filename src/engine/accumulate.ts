@@ -114,7 +114,7 @@ export class Scratch {
   /** One pass over events [start, end) of the batch, as of asOfMs. */
   accumulate(batch: EventBatch, start: number, end: number, asOfMs: number, collect: boolean): void {
     const { acc, windowStart, table, hits } = this;
-    const { byType, filters, modes, latestOnly, pointsOf, weights, numberColumns } = table;
+    const { byType, filters, modes, latestOnly, pointsOf, weights, decayRates, numberColumns } = table;
     const types = batch.type;
     const times = batch.timeMs;
     for (let i = start; i < end; i++) {
@@ -129,7 +129,9 @@ export class Scratch {
         const mode = modes[m];
         let micro = 0;
         if (mode === MatcherMode.Decayed || mode === MatcherMode.DecayedCapped) {
-          micro = Math.round(pointsOf[m] * MICRO * weights[m]!(asOfMs - t));
+          const rate = decayRates[m];
+          const weight = rate > 0 ? Math.exp(-rate * (asOfMs - t)) : weights[m]!(asOfMs - t);
+          micro = Math.round(pointsOf[m] * MICRO * weight);
           if (micro === 0) continue; // expired: decayed below a micro-point, never counts again
         }
         const s = m * STRIDE;

@@ -13,7 +13,14 @@ import { type CompiledGate, compileGate } from "./gates.js";
 import { MatcherTable, newBinding, SLOT_LAST_INDEX, STRIDE } from "./matchers.js";
 import { type CompiledRule, compileRule, type FinalizeContext } from "./rules.js";
 import { type Clamp, type ResultShape, scoreResult, type ThresholdPlan } from "./thresholds.js";
-import type { AccountResult, EvaluateOptions, LedgerLine, Properties, ScoreResult } from "./types.js";
+import type {
+  AccountResult,
+  Disqualification,
+  EvaluateOptions,
+  LedgerLine,
+  Properties,
+  ScoreResult,
+} from "./types.js";
 
 interface CompiledDimension {
   id: string;
@@ -171,7 +178,8 @@ export class CompiledEvaluator implements Evaluator {
       for (const rule of d.rules) sum += rule.finalize(f);
       shape.dimensionCents.push({ id: d.id, weight: d.weight, cents: clampDimension(d, sum, ledger) });
     }
-    const disqualifications = this.gates.flatMap((gate) => gate.check(f));
+    const disqualifications: Disqualification[] = [];
+    for (const gate of this.gates) gate.check(f, disqualifications);
     return scoreResult(this.plan, shape, disqualifications);
   }
 

@@ -124,11 +124,25 @@ export function compileValueTest(c: FieldCondition): ValueTest {
   const ops = OPERATORS.filter((op) => c[op] !== undefined);
   const tests = ops.map((op) => operatorTest(op, c));
   const whenMissing = c.present === false && ops.length === 1;
-  if (tests.length === 1) {
-    const only = tests[0];
-    return (v) => (isPresent(v) ? only(v) : whenMissing);
-  }
-  return (v) => (isPresent(v) ? tests.every((test) => test(v)) : whenMissing);
+  const only = tests.length === 1 ? tests[0] : null;
+  const test: ValueTest = (v) => (isPresent(v) ? (only ? only(v) : tests.every((t) => t(v))) : whenMissing);
+  return remembered(test);
+}
+
+/** Text values repeat (countries, industries, job titles): remember up to this many answers. */
+const REMEMBERED_VALUES = 4096;
+
+function remembered(test: ValueTest): ValueTest {
+  const answers = new Map<string, boolean>();
+  return (v) => {
+    if (typeof v !== "string") return test(v);
+    let answer = answers.get(v);
+    if (answer === undefined) {
+      answer = test(v);
+      if (answers.size < REMEMBERED_VALUES) answers.set(v, answer);
+    }
+    return answer;
+  };
 }
 
 export function isFieldCondition(c: Condition): c is FieldCondition {

@@ -14,10 +14,9 @@ export type DecayWeight = (ageMs: number) => number;
 
 export function compileDecay(decay: Decay | undefined): DecayWeight | null {
   if (decay === undefined) return null;
-  if ("halfLife" in decay) {
-    const rate = Math.LN2 / durationToMs(decay.halfLife);
-    return (ageMs) => Math.exp(-rate * ageMs);
-  }
+  const rate = exponentialRate(decay);
+  if (rate > 0) return (ageMs) => Math.exp(-rate * ageMs);
+  if (!("steps" in decay)) throw new Error("unreachable: a decay is a half-life or steps");
   const afters = decay.steps.map((step) => durationToMs(step.after));
   const factors = decay.steps.map((step) => step.factor);
   return (ageMs) => {
@@ -25,6 +24,11 @@ export function compileDecay(decay: Decay | undefined): DecayWeight | null {
     for (let k = 0; k < afters.length; k++) if (ageMs >= afters[k]) weight = factors[k];
     return weight;
   };
+}
+
+/** The rate of an exponential decay (per ms), or 0 for other decays; the hot loop inlines it. */
+export function exponentialRate(decay: Decay | undefined): number {
+  return decay !== undefined && "halfLife" in decay ? Math.LN2 / durationToMs(decay.halfLife) : 0;
 }
 
 export function describeDecay(decay: Decay | undefined): string {

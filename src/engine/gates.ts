@@ -7,7 +7,8 @@ import type { Disqualification } from "./types.js";
 
 export interface CompiledGate {
   id: string;
-  check(f: FinalizeContext): Disqualification[];
+  /** Appends the gate's disqualification, if it applies. */
+  check(f: FinalizeContext, into: Disqualification[]): void;
 }
 
 export function compileGate(gate: Gate, table: MatcherTable): CompiledGate {
@@ -16,14 +17,14 @@ export function compileGate(gate: Gate, table: MatcherTable): CompiledGate {
     const paths = conditionFields(gate.when);
     return {
       id: gate.id,
-      check(f) {
-        if (!test(f.contact, f.company)) return [];
+      check(f, into) {
+        if (!test(f.contact, f.company)) return;
         const fields: Record<string, unknown> = {};
         for (const path of paths) {
           const { scope, name } = resolveFieldPath(path, "contact");
           fields[path] = (scope === "company" ? f.company?.[name] : f.contact[name]) ?? null;
         }
-        return [{ gateId: gate.id, reason: gate.reason, fields }];
+        into.push({ gateId: gate.id, reason: gate.reason, fields });
       },
     };
   }
@@ -36,11 +37,11 @@ export function compileGate(gate: Gate, table: MatcherTable): CompiledGate {
   });
   return {
     id: gate.id,
-    check(f) {
+    check(f, into) {
       const s = m * STRIDE;
-      if (f.scratch.acc[s + SLOT_COUNT] === 0) return [];
+      if (f.scratch.acc[s + SLOT_COUNT] === 0) return;
       const latest = f.scratch.acc[s + SLOT_LAST_INDEX];
-      return [{ gateId: gate.id, reason: gate.reason, eventIds: evidenceIds(f, [latest]) }];
+      into.push({ gateId: gate.id, reason: gate.reason, eventIds: evidenceIds(f, [latest]) });
     },
   };
 }

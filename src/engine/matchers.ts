@@ -8,7 +8,7 @@
 import { durationToMs } from "../model/duration.js";
 import type { Condition, Decay } from "../model/schema.js";
 import type { BatchBinding, EventPredicate } from "./conditions.js";
-import { compileDecay, type DecayWeight } from "./decay.js";
+import { compileDecay, type DecayWeight, exponentialRate } from "./decay.js";
 
 /** How a matcher uses its events. */
 export const MatcherMode = {
@@ -56,6 +56,8 @@ export class MatcherTable {
   latestOnly: Uint8Array = new Uint8Array(0);
   pointsOf: Float64Array = new Float64Array(0);
   weights: (DecayWeight | null)[] = [];
+  /** Exponential decay rates per ms (0: none or step decay), inlined by the hot loop. */
+  decayRates: Float64Array = new Float64Array(0);
   caps: Int32Array = new Int32Array(0);
   numberColumns: Int32Array = new Int32Array(0);
   /** Matchers per event type index; the last index is for types the model does not name. */
@@ -86,6 +88,7 @@ export class MatcherTable {
     this.latestOnly = Uint8Array.from(this.specs, (s) => (s.latestOnly ? 1 : 0));
     this.pointsOf = Float64Array.from(this.specs, (s) => s.points ?? 0);
     this.weights = this.specs.map((s) => compileDecay(s.decay));
+    this.decayRates = Float64Array.from(this.specs, (s) => exponentialRate(s.decay));
     this.caps = Int32Array.from(this.specs, (s) => s.maxOccurrences ?? 0);
     this.numberColumns = Int32Array.from(this.specs, (s) =>
       s.numberField === undefined ? -1 : options.numberColumn(s.numberField),

@@ -14,7 +14,7 @@ import type {
   RecencyRule,
   Rule,
 } from "../model/schema.js";
-import type { Scratch } from "./accumulate.js";
+import { IndexList, type Scratch } from "./accumulate.js";
 import type { EventBatch } from "./batch.js";
 import {
   compileRecordPredicate,
@@ -64,17 +64,37 @@ export interface CompiledRule {
 const cents = (points: number) => Math.round(points * 100);
 const fromCents = (value: number) => value / 100;
 
-/** Event ids of these batch indices, most recent first (ties by id) so evidence is order-free. */
-export function evidenceIds(f: FinalizeContext, indices: readonly number[]): string[] {
+/**
+ * Event ids of these batch indices, most recent first (ties by id), so evidence does not
+ * depend on input order; at most `limit` of them. Events usually arrive in time order, in
+ * which case no sort is needed.
+ */
+export function evidenceIds(
+  f: FinalizeContext,
+  indices: IndexList | readonly number[],
+  limit = Infinity,
+): string[] {
   const { batch, start } = f;
-  const sorted = [...indices].sort((a, b) => {
-    const dt = batch.timeMs[b] - batch.timeMs[a];
+  const times = batch.timeMs;
+  const n = indices instanceof IndexList ? indices.length : indices.length;
+  const at = indices instanceof IndexList ? (k: number) => indices.items[k] : (k: number) => indices[k];
+  const idOf = (i: number) => batch.ids?.[i] ?? `#${i - start}`;
+  let ascending = true;
+  for (let k = 1; k < n && ascending; k++) ascending = times[at(k - 1)] < times[at(k)];
+  const ids: string[] = [];
+  if (ascending) {
+    for (let k = n - 1; k >= 0 && ids.length < limit; k--) ids.push(idOf(at(k)));
+    return ids;
+  }
+  const sorted = Array.from({ length: n }, (_, k) => at(k)).sort((a, b) => {
+    const dt = times[b] - times[a];
     if (dt !== 0) return dt;
     const ia = batch.ids?.[a] ?? "";
     const ib = batch.ids?.[b] ?? "";
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
-  return sorted.map((i) => batch.ids?.[i] ?? `#${i - start}`);
+  for (let k = 0; k < sorted.length && ids.length < limit; k++) ids.push(idOf(sorted[k]));
+  return ids;
 }
 
 function latestEvidence(f: FinalizeContext, m: number): string[] {
@@ -91,8 +111,8 @@ function fieldValues(f: FinalizeContext, paths: readonly string[], bareScope: "c
   return values;
 }
 
-function line(f: FinalizeContext, fields: Omit<LedgerLine, "dimension">): void {
-  f.ledger?.push({ dimension: f.dimension, ...fields });
+function line(f: FinalizeContext, entry: LedgerLine): void {
+  f.ledger?.push(entry);
 }
 
 function eventLabel(event: string | string[], where: Condition | undefined): string {
@@ -112,6 +132,7 @@ export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "
       if (f.ledger) {
         const points = fromCents(value);
         line(f, {
+          dimension: f.dimension,
           ruleId: rule.id,
           kind: "property",
           points,
@@ -146,6 +167,7 @@ export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "compan
         const points = fromCents(value);
         const reason = hit ? hit.reason : `no case matched: ${rule.otherwise} points`;
         line(f, {
+          dimension: f.dimension,
           ruleId: rule.id,
           kind: "cases",
           points,
@@ -214,12 +236,15 @@ export function compileEventRule(rule: EventRule, table: MatcherTable): Compiled
       const finalMicro = Math.sign(decayedMicro) * Math.min(Math.abs(decayedMicro), capMicro);
       const value = microToCents(finalMicro);
       if (f.ledger) {
-        const all = f.scratch.hits[m].toArray();
-        const ids = once && minCount === 1 ? latestEvidence(f, m) : evidenceIds(f, all).slice(0, counted);
+        const ids =
+          once && minCount === 1
+            ? latestEvidence(f, m)
+            : evidenceIds(f, f.scratch.hits[m], once ? Infinity : counted);
         const head = once
           ? `${label}${minCount > 1 ? ` at least ${minCount} times` : ""}: ${rule.points} points once`
           : `${counted}${counted < count ? ` of ${count}` : ""} × ${label} at ${rule.points} points`;
         line(f, {
+          dimension: f.dimension,
           ruleId: rule.id,
           kind: "event",
           points: fromCents(value),
@@ -266,9 +291,10 @@ export function compileCombinationRule(rule: CombinationRule, table: MatcherTabl
       const value = microToCents(microPoints(rule.points, weight));
       if (f.ledger) {
         const ids = parts.flatMap((part) =>
-          part.minCount === 1 ? latestEvidence(f, part.m) : evidenceIds(f, f.scratch.hits[part.m].toArray()),
+          part.minCount === 1 ? latestEvidence(f, part.m) : evidenceIds(f, f.scratch.hits[part.m]),
         );
         line(f, {
+          dimension: f.dimension,
           ruleId: rule.id,
           kind: "combination",
           points: fromCents(value),
@@ -314,6 +340,7 @@ export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): 
         const shown = value === null ? "none" : String(Math.round(value * 100) / 100);
         const p = fromCents(result);
         line(f, {
+          dimension: f.dimension,
           ruleId: rule.id,
           kind: "aggregate",
           points: p,
@@ -321,7 +348,7 @@ export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): 
           decayedPoints: p,
           reason: `${label} = ${shown}: ${band ? describeBand(band) : "no band"}, ${points} points`,
           value: value === null ? null : Math.round(value * 100) / 100,
-          eventIds: latest ? latestEvidence(f, m) : evidenceIds(f, f.scratch.hits[m].toArray()),
+          eventIds: latest ? latestEvidence(f, m) : evidenceIds(f, f.scratch.hits[m]),
         });
       }
       return result;
@@ -382,6 +409,7 @@ export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): Comp
         const p = fromCents(result);
         const when = days === null ? `no ${label} yet` : `last ${label} ${days} days ago`;
         line(f, {
+          dimension: f.dimension,
           ruleId: rule.id,
           kind: "recency",
           points: p,
