@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { parseModel } from "./parse.js";
+import type { Model, Rule } from "./schema.js";
+import { readTemplate } from "./template-files.js";
+import { isTemplateName, TEMPLATE_NAMES, TEMPLATES } from "./templates.js";
+
+// The field names the demo data generator writes; templates must use these and no others.
+const DEMO_FIELDS = {
+  contact: [
+    "id",
+    "email",
+    "firstName",
+    "lastName",
+    "jobTitle",
+    "phone",
+    "country",
+    "leadSource",
+    "companyId",
+    "lifecycleStage",
+    "emailStatus",
+    "unsubscribed",
+    "budget",
+    "purchaseTimeframeDays",
+  ],
+  company: ["id", "name", "domain", "industry", "employees", "revenue", "country"],
+  event: ["url", "form_id", "campaign", "content_id", "product", "value", "duration_s"],
+};
+
+async function template(name: (typeof TEMPLATE_NAMES)[number]): Promise<Model> {
+  return parseModel(await readTemplate(name), `${name}.yaml`);
+}
+
+function rule(model: Model, id: string): Rule {
+  const found = model.dimensions.flatMap((dimension) => dimension.rules).find((r) => r.id === id);
+  if (found === undefined) throw new Error(`no rule ${id}`);
+  return found;
+}
+
+describe("templates", () => {
+  it("lists every template once", () => {
+    expect(TEMPLATES.map((t) => t.name)).toEqual([...TEMPLATE_NAMES]);
+    expect(isTemplateName("b2b")).toBe(true);
+    expect(isTemplateName("b2c")).toBe(false);
+  });
+
+  it.each(TEMPLATE_NAMES)("%s parses and validates", async (name) => {
+    const model = await template(name);
+    expect(model.dimensions.length).toBeGreaterThan(0);
+  });
+
+  it.each(TEMPLATE_NAMES)("%s declares only the field names of the demo data", async (name) => {
+    const model = await template(name);
+    for (const section of ["contact", "company", "event"] as const) {
+      const declared = Object.keys(model.fields?.[section] ?? {});
+      expect(DEMO_FIELDS[section]).toEqual(expect.arrayContaining(declared));
+    }
+  });
+
+  it("b2b has fit and engagement with the sources' example values", async () => {
+    const model = await template("b2b");
+    expect(model.dimensions.map((d) => d.id)).toEqual(["fit", "engagement"]);
+    const points = (id: string) => (rule(model, id) as { points: number }).points;
+    expect(points("visit")).toBe(5);
+    expect(points("download")).toBe(10);
+    expect(points("premium-download")).toBe(30);
+    expect(points("services-page")).toBe(50);
+    expect(points("meeting-booked")).toBe(80);
+    expect(points("free-mail")).toBe(-5);
+    expect(points("software-industry")).toBe(10);
+    expect(model.gates?.map((g) => g.id)).toEqual(
+      expect.arrayContaining([
+        "unsubscribed",
+        "spam-complaint",
+        "bounced-email",
+        "competitor-domain",
+        "student-job-seeker",
+        "unserved-country",
+      ]),
+    );
+    expect(model.thresholds?.temperature).toEqual({ warm: 40, hot: 70 });
+    expect(model.thresholds?.grades?.fit).toBeDefined();
+    expect(model.thresholds?.grades?.engagement).toBeDefined();
+    expect(model.thresholds?.mql).toBeDefined();
+  });
+
+  it("rfm scores recency, frequency and monetary from orders, 1 to 5 each", async () => {
+    const model = await template("rfm");
+    expect(model.dimensions.map((d) => d.id)).toEqual(["recency", "frequency", "monetary"]);
+    for (const dimension of model.dimensions) {
+      const [aggregate] = dimension.rules;
+      expect(aggregate).toMatchObject({ event: "order" });
+      expect("bands" in aggregate && aggregate.bands.map((band) => band.points)).toEqual([5, 4, 3, 2, 1]);
+    }
+  });
+
+  it("bant has one dimension per letter", async () => {
+    const model = await template("bant");
+    expect(model.dimensions.map((d) => d.id)).toEqual(["budget", "authority", "need", "timeframe"]);
+  });
+
+  it("appetence has one dimension per product, every event rule decaying", async () => {
+    const model = await template("appetence");
+    expect(model.dimensions.length).toBeGreaterThanOrEqual(2);
+    const eventRules = model.dimensions.flatMap((d) => d.rules).filter((r) => "event" in r && "points" in r);
+    expect(eventRules.every((r) => "decay" in r && r.decay !== undefined)).toBe(true);
+  });
+});
