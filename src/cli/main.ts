@@ -5,7 +5,12 @@ import { UserError } from "./errors.js";
 type Register = (program: Command) => void;
 
 // Each module exports `register(program)`; add a command by adding its module here.
-const commandModules: Array<() => Promise<{ register: Register }>> = [];
+const commandModules: Array<() => Promise<{ register: Register }>> = [
+  () => import("./commands/init.js"),
+  () => import("./commands/validate.js"),
+  () => import("./commands/diff.js"),
+  () => import("./commands/schema.js"),
+];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()

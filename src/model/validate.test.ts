@@ -208,7 +208,8 @@ const CASES: { name: string; text: string; at: string; reason: string }[] = [
     name: "an undeclared contact field",
     text: model(TITLE_RULE, "", "fields:\n  contact:\n    jobtitle: string"),
     at: "field: jobTitle",
-    reason: 'unknown contact field "jobTitle"; did you mean jobtitle? Declared under fields.contact: jobtitle',
+    reason:
+      'unknown contact field "jobTitle"; did you mean jobtitle? Declared under fields.contact: jobtitle',
   },
   {
     name: "an undeclared company field",
