@@ -80,7 +80,39 @@ function explainUnion(
     const expected = union === undefined ? "another kind of value" : describeUnion(union);
     return [{ path, message: `expected ${expected}, got ${describeValue(value)}` }];
   }
-  return explainIssues(issue.errors[index], options[index], value, path);
+  const explained = explainIssues(issue.errors[index], options[index], value, path);
+  return explained.map(
+    (explainedIssue) => exclusiveKeyIssue(explainedIssue, path, options, index, value) ?? explainedIssue,
+  );
+}
+
+/**
+ * A key of another option of the union, next to the chosen option's own key: the author mixed
+ * two kinds ("when" and "event" in one gate, "halfLife" and "steps" in one decay).
+ */
+function exclusiveKeyIssue(
+  issue: PathIssue,
+  unionPath: ModelPath,
+  options: readonly Schema[],
+  chosen: number,
+  value: unknown,
+): PathIssue | undefined {
+  if (!issue.atKey || issue.path.length !== unionPath.length + 1 || !isRecord(value)) return undefined;
+  const key = String(issue.path[issue.path.length - 1]);
+  const others = options.filter((_, i) => i !== chosen).map((option) => objectKeys(option) ?? []);
+  if (!others.some((keys) => keys.includes(key))) return undefined;
+  const own = (objectKeys(options[chosen]) ?? []).filter(
+    (k) => k in value && !others.some((keys) => keys.includes(k)),
+  );
+  if (own.length === 0) return undefined;
+  return {
+    ...issue,
+    message: `"${key}" cannot be used together with "${own[0]}" here: use one or the other`,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -210,3 +210,22 @@ describe("checkModel", () => {
     ]);
   });
 });
+
+describe("parseModel, mixed kinds", () => {
+  it("says two keys of different kinds cannot go together", () => {
+    const text = modelWith(
+      `  - id: fit
+    rules:
+      - id: visit
+        event: page_view
+        points: 1
+        decay: { halfLife: 30d, steps: [{ after: 60d, factor: 0 }] }
+`,
+      "gates:\n  - id: gone\n    reason: Unsubscribed.\n    when: { field: unsubscribed, equals: true }\n    event: unsubscribe\n",
+    );
+    expect(errorMessageOf(text).split("\n")).toEqual([
+      'model.yaml:9:33: at dimensions[0].rules[0].decay.steps (rule visit): "steps" cannot be used together with "halfLife" here: use one or the other',
+      'model.yaml:14:5: at gates[0].event (rule gone): "event" cannot be used together with "when" here: use one or the other',
+    ]);
+  });
+});
