@@ -10,6 +10,7 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/validate.js"),
   () => import("./commands/diff.js"),
   () => import("./commands/schema.js"),
+  () => import("./commands/demo.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {

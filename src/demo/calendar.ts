@@ -43,43 +43,34 @@ export function officeTime(rng: Random, seconds: number): number {
   return day * DAY_S + rng.pickWeighted(hourTable) * HOUR_S + rng.int(0, HOUR_S - 1);
 }
 
-let clockTable: string[] | undefined;
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
-/** "HH:MM:SSZ" for every second of a day, built once: formatting is then one lookup. */
-function clock(): string[] {
-  if (clockTable) return clockTable;
-  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  const table = new Array<string>(DAY_S);
-  for (let s = 0; s < DAY_S; s++) {
-    table[s] = `${two(Math.floor(s / HOUR_S))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}Z`;
-  }
-  clockTable = table;
-  return table;
-}
+/** "MM:SSZ" for every second of an hour. */
+const MINUTE_SECONDS = Array.from({ length: HOUR_S }, (_, s) => `${two(Math.floor(s / 60))}:${two(s % 60)}Z`);
 
 /**
- * Formats whole seconds as "2026-05-03T10:15:22Z". Date.toISOString costs far more than the
- * rest of an event, so day prefixes for the data set's range are made once.
+ * Formats whole seconds as "2026-05-03T10:15:22Z" by joining two precomputed parts: one per
+ * hour of the data set's range, one per second of an hour. Date.toISOString costs more than
+ * the rest of an event, and a table per second of the day is too big to stay in cache.
  */
 export class TimestampFormatter {
-  private readonly firstDay: number;
-  private readonly dayPrefixes: string[] = [];
-  private readonly clock = clock();
+  private readonly firstHour: number;
+  private readonly hourPrefixes: string[] = [];
 
   constructor(startS: number, endS: number) {
-    this.firstDay = Math.floor(startS / DAY_S) - 1;
-    const lastDay = Math.floor(endS / DAY_S) + 1;
-    for (let day = this.firstDay; day <= lastDay; day++) {
-      this.dayPrefixes.push(new Date(day * DAY_S * 1000).toISOString().slice(0, 11));
+    this.firstHour = Math.floor(startS / DAY_S) * 24 - 24;
+    const lastHour = Math.floor(endS / DAY_S) * 24 + 48;
+    for (let hour = this.firstHour; hour < lastHour; hour++) {
+      this.hourPrefixes.push(new Date(hour * HOUR_S * 1000).toISOString().slice(0, 14));
     }
   }
 
   /** `seconds` must be a whole number (the generator only makes whole seconds). */
   format(seconds: number): string {
-    const day = Math.floor(seconds / DAY_S);
+    const hour = Math.floor(seconds / HOUR_S);
     const prefix =
-      this.dayPrefixes[day - this.firstDay] ?? new Date(day * DAY_S * 1000).toISOString().slice(0, 11);
-    return prefix + this.clock[seconds - day * DAY_S];
+      this.hourPrefixes[hour - this.firstHour] ?? new Date(hour * HOUR_S * 1000).toISOString().slice(0, 14);
+    return prefix + MINUTE_SECONDS[seconds - hour * HOUR_S];
   }
 }
 
