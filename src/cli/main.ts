@@ -11,6 +11,8 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/diff.js"),
   () => import("./commands/schema.js"),
   () => import("./commands/demo.js"),
+  () => import("./commands/score.js"),
+  () => import("./commands/explain.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {
