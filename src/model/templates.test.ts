@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { describe, expect, it } from "vitest";
 import { parseModel } from "./parse.js";
 import type { Model, Rule } from "./schema.js";
@@ -81,6 +82,39 @@ describe("templates", () => {
     expect(model.thresholds?.grades?.fit).toBeDefined();
     expect(model.thresholds?.grades?.engagement).toBeDefined();
     expect(model.thresholds?.mql).toBeDefined();
+  });
+
+  it("b2b and bant read seniority from job titles without false matches", async () => {
+    // String tests ignore case unless caseSensitive is set, so the patterns run case-insensitively.
+    const matches = (pattern: string, text: string) =>
+      RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE).matcher(text).find();
+    const b2b = await template("b2b");
+    const [senior, manager] = (rule(b2b, "job-title") as { cases: { when: { matches: string } }[] }).cases;
+    expect(
+      ["CEO", "Marketing Director", "VP Sales", "Head of Growth", "Chief Revenue Officer"].every((t) =>
+        matches(senior.when.matches, t),
+      ),
+    ).toBe(true);
+    expect(
+      ["Content Writer", "Data Analyst", "Project Manager"].some((t) => matches(senior.when.matches, t)),
+    ).toBe(false);
+    expect(matches(manager.when.matches, "CRM Manager")).toBe(true);
+    const student = b2b.gates?.find((gate) => gate.id === "student-job-seeker") as {
+      when: { matches: string };
+    };
+    expect(
+      ["Student", "Marketing Student", "Intern", "Apprentice"].every((t) => matches(student.when.matches, t)),
+    ).toBe(true);
+    expect(
+      ["International Sales Manager", "Internal Auditor"].some((t) => matches(student.when.matches, t)),
+    ).toBe(false);
+    const bant = await template("bant");
+    const [signs, decides] = (rule(bant, "decision-power") as { cases: { when: { matches: string } }[] })
+      .cases;
+    expect(matches(signs.when.matches, "Marketing Director")).toBe(false);
+    expect(matches(signs.when.matches, "Vice President Growth")).toBe(false);
+    expect(matches(decides.when.matches, "Vice President Growth")).toBe(true);
+    expect(matches(signs.when.matches, "CTO")).toBe(true);
   });
 
   it("rfm scores recency, frequency and monetary from orders, 1 to 5 each", async () => {
