@@ -55,22 +55,27 @@ export class Scratch {
     this.hits = table.specs.map(() => new IndexList());
   }
 
-  reset(asOfMs: number): void {
+  /** Slot values before any event: copied in one go at each reset. */
+  private template: Float64Array | null = null;
+
+  reset(asOfMs: number, collect: boolean): void {
     const { acc, table } = this;
-    for (let m = 0; m < table.size; m++) {
-      const s = m * STRIDE;
-      acc[s + SLOT_COUNT] = 0;
-      acc[s + SLOT_LAST_TIME] = Number.NEGATIVE_INFINITY;
-      acc[s + SLOT_MICRO_SUM] = 0;
-      acc[s + SLOT_VALUE_SUM] = 0;
-      acc[s + SLOT_VALUE_MIN] = Number.POSITIVE_INFINITY;
-      acc[s + SLOT_VALUE_MAX] = Number.NEGATIVE_INFINITY;
-      acc[s + SLOT_VALUE_COUNT] = 0;
-      acc[s + SLOT_LAST_INDEX] = -1;
-      this.windowStart[m] = asOfMs - table.withinMs[m];
-      this.heapSizes[m] = 0;
-      this.hits[m].length = 0;
+    if (this.template === null) {
+      const template = new Float64Array(acc.length);
+      for (let m = 0; m < table.size; m++) {
+        const s = m * STRIDE;
+        template[s + SLOT_LAST_TIME] = Number.NEGATIVE_INFINITY;
+        template[s + SLOT_VALUE_MIN] = Number.POSITIVE_INFINITY;
+        template[s + SLOT_VALUE_MAX] = Number.NEGATIVE_INFINITY;
+        template[s + SLOT_LAST_INDEX] = -1;
+      }
+      this.template = template;
     }
+    acc.set(this.template);
+    const within = table.withinMs;
+    for (let m = 0; m < within.length; m++) this.windowStart[m] = asOfMs - within[m];
+    this.heapSizes.fill(0);
+    if (collect) for (const list of this.hits) list.length = 0;
   }
 
   /** Sum of the kept micro-points of a capped matcher. */

@@ -101,6 +101,8 @@ export class CompiledEvaluator implements Evaluator {
   private readonly scratch: Scratch;
   private readonly plan: ThresholdPlan;
   private readonly accountRules: CompiledRule[];
+  /** Reused for every contact: the finalisers read it, nothing keeps it. */
+  private readonly context: FinalizeContext;
 
   constructor(readonly model: Model) {
     const fields = collectFields(model);
@@ -136,6 +138,16 @@ export class CompiledEvaluator implements Evaluator {
       numberColumn: (field) => this.eventNumberFields.indexOf(field),
     });
     this.scratch = new Scratch(this.table);
+    this.context = {
+      contact: {},
+      company: undefined,
+      asOfMs: 0,
+      scratch: this.scratch,
+      batch: this.binding.batch,
+      start: 0,
+      ledger: null,
+      dimension: "",
+    };
     this.plan = { model, totalClamp: scale };
   }
 
@@ -158,19 +170,16 @@ export class CompiledEvaluator implements Evaluator {
   ): ScoreResult {
     const collect = options.ledger === true;
     this.binding.batch = batch;
-    this.scratch.reset(asOfMs);
+    this.scratch.reset(asOfMs, collect);
     this.scratch.accumulate(batch, start, end, asOfMs, collect);
     const ledger: LedgerLine[] | null = collect ? [] : null;
-    const f: FinalizeContext = {
-      contact,
-      company,
-      asOfMs,
-      scratch: this.scratch,
-      batch,
-      start,
-      ledger,
-      dimension: "",
-    };
+    const f = this.context;
+    f.contact = contact;
+    f.company = company;
+    f.asOfMs = asOfMs;
+    f.batch = batch;
+    f.start = start;
+    f.ledger = ledger;
     const shape: ResultShape = { dimensionCents: [], ledger };
     for (const d of this.dimensions) {
       f.dimension = d.id;
@@ -185,7 +194,7 @@ export class CompiledEvaluator implements Evaluator {
 
   retainedEvents(batch: EventBatch, start: number, end: number, asOfMs: number): number[] {
     this.binding.batch = batch;
-    this.scratch.reset(asOfMs);
+    this.scratch.reset(asOfMs, true);
     this.scratch.accumulate(batch, start, end, asOfMs, true);
     const keep = new Set<number>();
     for (let m = 0; m < this.table.size; m++) {

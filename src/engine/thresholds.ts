@@ -53,13 +53,14 @@ export function scoreResult(
 ): ScoreResult {
   const { model, totalClamp } = plan;
   const dimensions: Record<string, number> = {};
-  const totalLines: TotalLine[] = [];
+  // Only built with the ledger: the scores-only path allocates as little as it can.
+  const totalLines: TotalLine[] | null = shape.ledger ? [] : null;
   let totalCents = 0;
   for (const d of shape.dimensionCents) {
     dimensions[d.id] = d.cents / 100;
     const weighted = Math.round(d.weight * d.cents);
     totalCents += weighted;
-    totalLines.push({ dimension: d.id, weight: d.weight, points: weighted / 100 });
+    totalLines?.push({ dimension: d.id, weight: d.weight, points: weighted / 100 });
   }
   if (totalClamp) {
     const clamped = Math.min(
@@ -67,7 +68,7 @@ export function scoreResult(
       Math.round(totalClamp.max * 100),
     );
     if (clamped !== totalCents)
-      totalLines.push({ dimension: "clamp", weight: 1, points: (clamped - totalCents) / 100 });
+      totalLines?.push({ dimension: "clamp", weight: 1, points: (clamped - totalCents) / 100 });
     totalCents = clamped;
   }
   const total = totalCents / 100;
@@ -89,7 +90,7 @@ export function scoreResult(
     disqualified,
     disqualifications,
   };
-  if (shape.ledger) {
+  if (shape.ledger && totalLines) {
     result.ledger = shape.ledger;
     result.totalLines = totalLines;
   }
