@@ -115,11 +115,10 @@ export class MarketingCalendar {
     const emails = [...newsletters, ...promotions].sort((x, y) => x.timeS - y.timeS);
     this.emails = this.schedule(emails);
     // Webinars run past the end so that late registrations have one to register for.
-    const webinars = recurring(startS, endS + 45 * DAY_S, 4, 14, 14).map((t, i) => ({
-      timeS: t,
-      id: `webinar-${dateTag(t)}-${WEBINAR_TOPICS[i % WEBINAR_TOPICS.length]}`,
-      product: -1,
-    }));
+    const webinars = recurring(startS, endS + 45 * DAY_S, 4, 14, 14).map((t, i) => {
+      const topic = WEBINAR_TOPICS[i % WEBINAR_TOPICS.length];
+      return { timeS: t, id: `webinar-${dateTag(t)}-${topic.id}`, product: topic.product };
+    });
     this.webinars = this.schedule(webinars);
     this.socialNames = Int32Array.from(SOCIAL_NETWORKS, (network) => this.intern(network));
   }

@@ -156,7 +156,8 @@ export const LAST_NAMES: readonly string[] = words(`
 
 /** Job titles by seniority: 0 student, 1 individual contributor ... 5 executive. */
 export const JOB_TITLES_BY_SENIORITY: readonly (readonly string[])[] = [
-  ["Student", "Intern", "Marketing Student", "Apprentice"],
+  // Job seekers write their status in the title field of forms and social profiles.
+  ["Student", "Intern", "Marketing Student", "Apprentice", "Open to work", "Looking for new opportunities"],
   [
     "Marketing Specialist",
     "Sales Representative",
@@ -256,12 +257,13 @@ export const CAREER_SLUGS = [
   "internships",
 ] as const;
 
+/** Webinar topics in rotation; product-specific ones carry the product (index in PRODUCTS). */
 export const WEBINAR_TOPICS = [
-  "lead-scoring-101",
-  "automation-masterclass",
-  "analytics-deep-dive",
-  "support-at-scale",
-  "customer-stories",
+  { id: "crm-lead-scoring-101", product: 0 },
+  { id: "automation-masterclass", product: 1 },
+  { id: "analytics-deep-dive", product: 2 },
+  { id: "support-at-scale", product: 3 },
+  { id: "customer-stories", product: -1 },
 ] as const;
 
 export const SOCIAL_NETWORKS = ["linkedin", "x", "youtube", "facebook"] as const;

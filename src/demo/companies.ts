@@ -2,7 +2,14 @@
  * Companies of the demo data set. Company i is a pure function of (seed, i): contacts look
  * their employer up on demand instead of keeping every company in memory.
  */
-import { COMPANY_SIZES, COUNTRIES, INDUSTRIES, NAME_PREFIXES, NAME_ROOTS } from "./catalog.js";
+import {
+  COMPANY_SIZES,
+  COMPETITOR_DOMAINS,
+  COUNTRIES,
+  INDUSTRIES,
+  NAME_PREFIXES,
+  NAME_ROOTS,
+} from "./catalog.js";
 import { Random, weightedTable } from "./random.js";
 import type { DemoCompany } from "./types.js";
 
@@ -19,6 +26,10 @@ const NAME_STRIDE = 733;
 
 /** Not served: the latent fit drops so far that a good lead rarely works there. */
 const UNSERVED_FIT_PENALTY = 2.5;
+/** Below this many companies there is no room for competitors in the list. */
+const MIN_COMPANIES_WITH_COMPETITORS = 10;
+const SOFTWARE = INDUSTRIES.findIndex((industry) => industry.id === "software");
+const COMPETITOR_COUNTRIES = ["FR", "US", "GB"].map((code) => COUNTRIES.findIndex((c) => c.code === code));
 
 export function companyId(index: number): string {
   return `co${String(index + 1).padStart(5, "0")}`;
@@ -38,16 +49,32 @@ export interface CompanyTraits {
 
 export class CompanyFactory {
   private readonly rng = new Random(0);
+  /**
+   * The last companies of the list are the vendor's competitors: their staff watch the
+   * vendor and show up as contacts. Companies before this index are prospects' employers.
+   */
+  readonly competitorStart: number;
 
   constructor(
     private readonly seed: number,
     readonly count: number,
-  ) {}
+  ) {
+    const competitors = count >= MIN_COMPANIES_WITH_COMPETITORS ? COMPETITOR_DOMAINS.length : 0;
+    this.competitorStart = count - competitors;
+  }
+
+  get competitorCount(): number {
+    return this.count - this.competitorStart;
+  }
 
   /** Traits of company `index`; draws first from the company's stream. */
   traits(index: number): CompanyTraits {
     const rng = this.rng;
     rng.reseed(this.seed, STREAM.company, index);
+    if (index >= this.competitorStart) {
+      const country = COMPETITOR_COUNTRIES[(index - this.competitorStart) % COMPETITOR_COUNTRIES.length];
+      return { index, industry: SOFTWARE, employees: rng.int(40, 400), country, fit: 0 };
+    }
     const industry = rng.pickWeighted(industryTable);
     const sizeBand = rng.pickWeighted(sizeTable);
     const size = COMPANY_SIZES[sizeBand];
@@ -59,15 +86,16 @@ export class CompanyFactory {
     return { index, industry, employees, country, fit };
   }
 
-  /** The latent fit of every company: 4 bytes each, so employers can be chosen by fit. */
+  /** The latent fit of every prospect company: 4 bytes each, so employers can be chosen by fit. */
   fitTable(): Float32Array {
-    const fits = new Float32Array(this.count);
-    for (let i = 0; i < this.count; i++) fits[i] = this.traits(i).fit;
+    const fits = new Float32Array(this.competitorStart);
+    for (let i = 0; i < fits.length; i++) fits[i] = this.traits(i).fit;
     return fits;
   }
 
   /** Web domain: unique, because the name combination is unique within each block of indices. */
   domain(traits: CompanyTraits): string {
+    if (traits.index >= this.competitorStart) return COMPETITOR_DOMAINS[traits.index - this.competitorStart];
     const combination = (traits.index * NAME_STRIDE) % NAME_COMBINATIONS;
     const block = Math.floor(traits.index / NAME_COMBINATIONS);
     const stem = (NAME_PREFIXES[combination % NAME_PREFIXES.length] + this.root(combination)).toLowerCase();
@@ -79,12 +107,16 @@ export class CompanyFactory {
     const rng = this.rng; // continues the company's stream after the traits
     const industry = INDUSTRIES[traits.industry];
     const combination = (index * NAME_STRIDE) % NAME_COMBINATIONS;
-    const stem = NAME_PREFIXES[combination % NAME_PREFIXES.length] + this.root(combination);
+    const domain = this.domain(traits);
+    const stem =
+      index >= this.competitorStart
+        ? domain[0].toUpperCase() + domain.slice(1, domain.indexOf("."))
+        : NAME_PREFIXES[combination % NAME_PREFIXES.length] + this.root(combination);
     const revenue = traits.employees * industry.revenuePerEmployeeEur * rng.logNormal(1, 0.35);
     return {
       id: companyId(index),
       name: `${stem} ${rng.pick(industry.suffixes)}`,
-      domain: this.domain(traits),
+      domain,
       industry: industry.id,
       employees: traits.employees,
       revenue: Math.max(10_000, Math.round(revenue / 10_000) * 10_000),

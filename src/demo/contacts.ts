@@ -64,8 +64,10 @@ function drawEmail(rng: Random, plan: ContactPlan, companies: CompanyFactory, na
   const last = LAST_SLUGS[nameIndex[1]];
   if (plan.emailStatus === "invalid" && rng.chance(0.4)) return `${first}@${rng.pick(JUNK_DOMAINS)}`;
   switch (plan.persona) {
-    case PERSONA.competitor:
-      return `${first}.${last}@${rng.pick(COMPETITOR_DOMAINS)}`;
+    case PERSONA.competitor: {
+      const domain = plan.company ? companies.domain(plan.company) : rng.pick(COMPETITOR_DOMAINS);
+      return `${first}.${last}@${domain}`;
+    }
     case PERSONA.student:
       return rng.chance(0.8)
         ? personalAddress(rng, first, last)

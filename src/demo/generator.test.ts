@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { contactProblems, dataSetProblems } from "../../test/helpers/demo.js";
+import { COMPETITOR_DOMAINS } from "./catalog.js";
 import { EVENT_TYPE } from "./drafts.js";
 import { generateDemo } from "./generator.js";
 import { DEMO_EVENT_TYPES, type DemoOptions } from "./types.js";
@@ -72,6 +73,34 @@ describe("generateDemo", () => {
       for (const item of dataSet.contactsWithEvents()) events += item.events.length;
       expect(events / 3000 / eventsPerContact).toBeGreaterThan(0.8);
       expect(events / 3000 / eventsPerContact).toBeLessThan(1.3);
+    }
+  });
+
+  it("puts competitors' staff at the competitor companies closing the company list", () => {
+    const dataSet = generateDemo({ seed: 2, contacts: 3000 });
+    const companies = [...dataSet.companies()];
+    const competitors = companies.slice(-COMPETITOR_DOMAINS.length);
+    expect(competitors.map((company) => company.domain)).toEqual([...COMPETITOR_DOMAINS]);
+    const watchers = [...dataSet.contacts()].filter((contact) =>
+      competitors.some((company) => company.id === contact.companyId),
+    );
+    expect(watchers.length).toBeGreaterThan(10);
+    for (const contact of watchers) {
+      const company = competitors.find((c) => c.id === contact.companyId)!;
+      expect(contact.email.endsWith(`@${company.domain}`)).toBe(true);
+      expect(contact.convertedAt).toBe("");
+    }
+  });
+
+  it("tags webinars about a product with that product", () => {
+    const dataSet = generateDemo({ seed: 2, contacts: 500 });
+    const webinarEvents = [...dataSet.contactsWithEvents()]
+      .flatMap((item) => item.events)
+      .filter((event) => event.type.startsWith("webinar_"));
+    expect(webinarEvents.length).toBeGreaterThan(50);
+    for (const event of webinarEvents) {
+      const topicProduct = event.campaign!.match(/-(crm|automation|analytics|support)-/)?.[1];
+      expect(event.product).toBe(topicProduct);
     }
   });
 

@@ -77,6 +77,20 @@ function drawEmployer(rng: Random, quality: number, fits: Float32Array): number 
   return best;
 }
 
+function drawCompany(
+  rng: Random,
+  persona: Persona,
+  quality: number,
+  companies: CompanyFactory,
+  fits: Float32Array,
+): CompanyTraits | undefined {
+  if (persona === PERSONA.prospect) return companies.traits(drawEmployer(rng, quality, fits));
+  if (persona === PERSONA.competitor && companies.competitorCount > 0) {
+    return companies.traits(companies.competitorStart + rng.int(0, companies.competitorCount - 1));
+  }
+  return undefined;
+}
+
 function drawSeniority(rng: Random, persona: Persona, quality: number): number {
   if (persona === PERSONA.student) return 0;
   if (persona === PERSONA.freelancer) return rng.chance(0.6) ? 1 : 5;
@@ -142,8 +156,7 @@ export function drawPlan(
 ): ContactPlan {
   const persona = drawPersona(rng);
   const quality = rng.normal();
-  const company =
-    persona === PERSONA.prospect ? companies.traits(drawEmployer(rng, quality, fits)) : undefined;
+  const company = drawCompany(rng, persona, quality, companies, fits);
   const ownCountry = rng.pickWeighted(countryTable);
   // Most people work in their employer's country; some sit in a foreign office.
   const country = company && rng.chance(0.93) ? company.country : ownCountry;

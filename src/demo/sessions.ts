@@ -219,19 +219,24 @@ export class SessionWriter {
     const webinars = this.calendar.webinars;
     const s = this.begin(timeS);
     let w = this.calendar.firstWebinarAfter(s + 2 * HOUR_S);
-    if (w >= 0 && rng.chance(0.3)) w++;
+    // Some wait for a later session; many for the one about the product they are after.
+    const nextIsTheirs = webinars.product[w + 1] === this.plan.product && rng.chance(0.6);
+    if (w >= 0 && (nextIsTheirs || rng.chance(0.2))) w++;
     if (w >= 0) w = Math.max(w, this.lastWebinar + 1);
     if (w < 0 || w >= webinars.timeS.length) {
       this.visit(s, p, -1);
       return;
     }
     this.lastWebinar = w;
-    if (this.emitCampaign(EVENT_TYPE.webinar_registration, s, webinars.name[w]) < 0) return;
+    const registration = this.emitCampaign(EVENT_TYPE.webinar_registration, s, webinars.name[w]);
+    if (registration < 0) return;
+    this.drafts.product[registration] = webinars.product[w];
     const attendS = webinars.timeS[w] + rng.int(0, 600);
     if (!rng.chance(p.webinarAttend) || attendS >= this.endS) return;
     // Not through emit: the attendance lies ahead and must not push the next session past it.
     const i = this.drafts.add(EVENT_TYPE.webinar_attendance, attendS);
     this.drafts.campaign[i] = webinars.name[w];
+    this.drafts.product[i] = webinars.product[w];
     this.drafts.duration[i] = Math.round(rng.uniform(0.25, 1) * HOUR_S);
   }
 

@@ -120,7 +120,7 @@ export interface DemoEvent {
   campaign: string | undefined;
   /** content_download: the piece of content. */
   content_id: string | undefined;
-  /** The product concerned (content_download, email_click, order). */
+  /** The product concerned (content_download, email_click, order, webinars about a product). */
   product: string | undefined;
   /** order: amount in EUR. */
   value: number | undefined;
