@@ -1,10 +1,11 @@
 /**
  * Streaming CSV reader: the delimiter (comma, semicolon or tab) is read from the header line,
- * a UTF-8 byte-order mark is dropped, quoted and unquoted fields both work, and every record
- * carries the line it starts on, even when quoted fields span several lines.
+ * a UTF-8 byte-order mark is dropped, quoted and unquoted fields both work (csv-blocks.ts), and
+ * every record carries the line it starts on, even when quoted fields span several lines.
  */
-import { open } from "node:fs/promises";
-import { type Info, parse } from "csv-parse";
+import type { ReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { CsvBlockParser, CsvSyntaxError, lastRecordEnd, type RawRow } from "./csv-blocks.js";
 import { InputError } from "./errors.js";
 import { BATCH_ROWS, openFileStream, peekFirst } from "./read-common.js";
 import type { Accessor, RecordSource, Row } from "./source.js";
@@ -25,27 +26,6 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-async function readHead(path: string, bytes = 64 * 1024): Promise<string> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead).toString("utf8");
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Newlines inside quoted fields, to go from the line a record ends on to the line it starts on. */
-function embeddedNewlines(cells: readonly string[]): number {
-  let count = 0;
-  for (const cell of cells) {
-    if (!cell.includes("\n")) continue;
-    for (let i = cell.indexOf("\n"); i >= 0; i = cell.indexOf("\n", i + 1)) count++;
-  }
-  return count;
-}
-
 /** Trailing empty cells beyond the header (a trailing delimiter) are harmless; others are not. */
 function cellCountProblem(cells: readonly string[], width: number): string | undefined {
   if (cells.length === width) return undefined;
@@ -53,41 +33,72 @@ function cellCountProblem(cells: readonly string[], width: number): string | und
   return `has ${cells.length} cells but the header has ${width} columns`;
 }
 
-async function* csvBatches(
-  records: AsyncIterable<{ info: Info; record: string[] }>,
-  path: string,
-): AsyncGenerator<{ line: number; cells: string[] }[]> {
-  let batch: { line: number; cells: string[] }[] = [];
-  try {
-    for await (const { info, record } of records) {
-      batch.push({ line: info.lines - embeddedNewlines(record), cells: record });
-      if (batch.length >= BATCH_ROWS) {
-        yield batch;
-        batch = [];
-      }
-    }
-  } catch (error) {
-    const { message, lines } = error as { message: string; lines?: number };
-    throw new InputError(`not valid CSV: ${message}`, path, lines);
-  }
-  if (batch.length > 0) yield batch;
+/** "\r" only for files whose lines end with a lone CR (old Mac exports); else "\n". */
+function sniffNewline(text: string): string {
+  const cr = text.indexOf("\r");
+  const lf = text.indexOf("\n");
+  return cr >= 0 && (lf < 0 || cr < lf) && text[cr + 1] !== "\n" ? "\r" : "\n";
 }
 
-export async function openCsv(path: string): Promise<RecordSource> {
-  const { stream, totalBytes } = await openFileStream(path);
-  const delimiter = sniffDelimiter(await readHead(path));
-  const parser = parse({
-    delimiter,
-    bom: true,
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    record_delimiter: ["\r\n", "\n", "\r"],
-  });
-  stream.on("error", (error) => parser.destroy(error));
-  stream.pipe(parser);
-  const { first, rest } = await peekFirst(csvBatches(parser, path));
+const FIRST_LINE_END = /\n|\r[^\n]/;
+
+interface Dialect {
+  delimiter: string;
+  newline: string;
+}
+
+/** Reads the dialect from the first line and makes the parser for it. */
+function startParser(text: string, dialect: Dialect): CsvBlockParser {
+  dialect.delimiter = sniffDelimiter(text);
+  dialect.newline = sniffNewline(text);
+  return new CsvBlockParser(dialect.delimiter, dialect.newline);
+}
+
+/** Decodes the file, cuts it at record ends and parses each block; yields the records. */
+async function* csvRows(file: ReadStream, path: string, dialect: Dialect): AsyncGenerator<RawRow[]> {
+  const decoder = new StringDecoder("utf8");
+  let parser: CsvBlockParser | undefined;
+  let carry = "";
+  let rows: RawRow[] = [];
+  try {
+    for await (const chunk of file) {
+      let text = carry + decoder.write(chunk);
+      if (parser === undefined) {
+        // The dialect is read from the first whole line: wait for its line break.
+        if (!FIRST_LINE_END.test(text)) {
+          carry = text;
+          continue;
+        }
+        text = text.replace(/^\uFEFF/, "");
+        parser = startParser(text, dialect);
+      }
+      const end = lastRecordEnd(text, dialect.delimiter, dialect.newline);
+      if (end >= 0) parser.parseBlock(text.slice(0, end + 1), rows);
+      carry = text.slice(end + 1);
+      if (rows.length >= BATCH_ROWS) {
+        yield rows;
+        rows = [];
+      }
+    }
+    carry += decoder.end();
+    if (parser === undefined) {
+      carry = carry.replace(/^\uFEFF/, "");
+      parser = startParser(carry, dialect);
+    }
+    if (carry !== "") parser.parseBlock(carry, rows);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError)
+      throw new InputError(`not valid CSV: ${error.message}`, path, error.line);
+    throw error;
+  }
+  if (rows.length > 0) yield rows;
+}
+
+/** `chunkBytes` is for tests, to put chunk boundaries everywhere. */
+export async function openCsv(path: string, chunkBytes?: number): Promise<RecordSource> {
+  const { stream, totalBytes } = await openFileStream(path, chunkBytes);
+  const dialect: Dialect = { delimiter: ",", newline: "\n" };
+  const { first, rest } = await peekFirst(csvRows(stream, path, dialect));
   if (first.length === 0)
     throw new InputError("the file is empty: a CSV file starts with a header line", path);
   const columns = first[0].cells.map((name) => name.trim());
@@ -96,7 +107,7 @@ export async function openCsv(path: string): Promise<RecordSource> {
   columns.forEach((name, i) => {
     if (!index.has(name)) index.set(name, i);
   });
-  const toRow = ({ line, cells }: { line: number; cells: string[] }): Row => {
+  const toRow = ({ line, cells }: RawRow): Row => {
     const problem = cellCountProblem(cells, width);
     return problem === undefined ? { line, data: cells } : { line, data: cells, problem };
   };
@@ -108,7 +119,7 @@ export async function openCsv(path: string): Promise<RecordSource> {
     path,
     format: "csv",
     columns,
-    description: `CSV, ${DELIMITER_NAMES[delimiter]}-separated`,
+    description: `CSV, ${DELIMITER_NAMES[dialect.delimiter]}-separated`,
     accessor(column: string): Accessor {
       const i = index.get(column);
       if (i === undefined) return () => undefined;
@@ -127,7 +138,6 @@ export async function openCsv(path: string): Promise<RecordSource> {
     totalBytes,
     close() {
       stream.destroy();
-      parser.destroy();
     },
   };
 }

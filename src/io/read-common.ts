@@ -7,7 +7,10 @@ import { InputError } from "./errors.js";
 export const BATCH_ROWS = 2048;
 
 /** Opens a file for streaming (`stream.bytesRead` counts progress); a missing file is a user error. */
-export async function openFileStream(path: string): Promise<{ stream: ReadStream; totalBytes: number }> {
+export async function openFileStream(
+  path: string,
+  chunkBytes = 256 * 1024,
+): Promise<{ stream: ReadStream; totalBytes: number }> {
   let totalBytes: number;
   try {
     const info = await stat(path);
@@ -18,7 +21,7 @@ export async function openFileStream(path: string): Promise<{ stream: ReadStream
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === "ENOENT" ? "file not found" : `cannot read: ${String(error)}`, path);
   }
-  return { stream: createReadStream(path, { highWaterMark: 256 * 1024 }), totalBytes };
+  return { stream: createReadStream(path, { highWaterMark: chunkBytes }), totalBytes };
 }
 
 /** Pulls the first batch so the header (or first record) is known before the caller iterates. */

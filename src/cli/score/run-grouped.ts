@@ -5,59 +5,18 @@
  * that are not adjacent) are not made; an event whose contact never comes stops the run.
  */
 import { basename } from "node:path";
-import type { Evaluator } from "../../engine/index.js";
-import type { RecordSource, Row } from "../../io/source.js";
 import { UserError } from "../errors.js";
-import type { BadRowLog } from "./bad-rows.js";
-import { type AcceptedEvent, checkEvent, isRejected } from "./event-rows.js";
+import { EventCursor, type PendingEvent } from "./event-cursor.js";
 import type { Inputs } from "./inputs.js";
-import type { Progress } from "./progress.js";
-import type { EventReader } from "./readers.js";
-import type { ContactScorer } from "./scorer.js";
-import type { Tally } from "./summary.js";
-
-interface RunParts {
-  evaluator: Evaluator;
-  ledger: boolean;
-  badRows: BadRowLog;
-  tally: Tally;
-  progress: Progress;
-  scorer: ContactScorer;
-}
-
-interface PendingEvent {
-  row: Row;
-  event: AcceptedEvent;
-}
-
-/** The accepted events in file order; bad rows are reported on the way. */
-async function* acceptedEvents(
-  source: RecordSource,
-  reader: EventReader,
-  badRows: BadRowLog,
-  progress: Progress,
-): AsyncGenerator<PendingEvent> {
-  for await (const rows of source.batches()) {
-    for (const row of rows) {
-      const event = checkEvent(row, reader);
-      if (isRejected(event)) await badRows.add(event.kind, source.path, row.line, event.message);
-      else yield { row, event };
-    }
-    progress.update();
-  }
-}
-
-async function* noEvents(): AsyncGenerator<PendingEvent> {}
+import type { RunParts } from "./scorer.js";
 
 export async function scoreGrouped(inputs: Inputs, parts: RunParts): Promise<void> {
   const { evaluator, badRows, progress, tally } = parts;
   const { source, reader } = inputs.contacts;
   const eventReader = inputs.events?.reader;
-  const events = inputs.events
-    ? acceptedEvents(inputs.events.source, inputs.events.reader, badRows, progress)
-    : noEvents();
+  const events = new EventCursor(inputs.events, badRows, progress);
+  await events.advance();
   const builder = evaluator.newBatch({ keepIds: parts.ledger });
-  let pending = (await events.next()).value as PendingEvent | undefined;
   let previousId: string | undefined;
   let previousLine = 0;
   progress.phase("scoring");
@@ -79,10 +38,10 @@ export async function scoreGrouped(inputs: Inputs, parts: RunParts): Promise<voi
       }
       [previousId, previousLine] = [id, row.line];
       builder.reset();
-      while (pending !== undefined && pending.event.contactId === id) {
+      for (let pending = events.current; pending?.event.contactId === id; pending = events.current) {
         eventReader!.select(pending.row);
         builder.addWith(pending.event.type, pending.event.timeMs, eventReader!.property, pending.event.id);
-        pending = (await events.next()).value as PendingEvent | undefined;
+        if (!events.step()) await events.advance();
       }
       tally.eventsRead += builder.size;
       const batch = builder.build();
@@ -90,7 +49,8 @@ export async function scoreGrouped(inputs: Inputs, parts: RunParts): Promise<voi
     }
     progress.update();
   }
-  if (pending !== undefined) throw notGrouped(pending, inputs, previousLine);
+  await events.flush();
+  if (events.current !== undefined) throw notGrouped(events.current, inputs, previousLine);
 }
 
 function notGrouped(pending: PendingEvent, inputs: Inputs, lastContactLine: number): UserError {

@@ -11,18 +11,7 @@ import { ContactDirectory } from "./contact-directory.js";
 import { type EventIndex, flaggedEvents, rangeOf, readEventIndex } from "./event-index.js";
 import type { Inputs } from "./inputs.js";
 import { LineIndex } from "./line-index.js";
-import type { Progress } from "./progress.js";
-import type { ContactScorer } from "./scorer.js";
-import type { Tally } from "./summary.js";
-
-interface RunParts {
-  evaluator: Evaluator;
-  ledger: boolean;
-  badRows: BadRowLog;
-  tally: Tally;
-  progress: Progress;
-  scorer: ContactScorer;
-}
+import type { RunParts } from "./scorer.js";
 
 function emptyIndex(evaluator: Evaluator): EventIndex {
   return {

@@ -6,6 +6,7 @@ import type { OutputFormat, RecordWriter } from "../../io/write.js";
 import type { AccountCollector } from "./accounts.js";
 import type { BadRowLog } from "./bad-rows.js";
 import { type OutputShape, outputRecord } from "./output.js";
+import type { Progress } from "./progress.js";
 import type { ContactReader } from "./readers.js";
 import type { Tally } from "./summary.js";
 
@@ -24,6 +25,16 @@ export interface ScoringContext {
   companies: ReadonlyMap<string, Properties> | undefined;
   companiesFile: string | undefined;
   accounts: AccountCollector | undefined;
+}
+
+/** What both modes (indexed and grouped) work with. */
+export interface RunParts {
+  evaluator: Evaluator;
+  ledger: boolean;
+  badRows: BadRowLog;
+  tally: Tally;
+  progress: Progress;
+  scorer: ContactScorer;
 }
 
 export class ContactScorer {
