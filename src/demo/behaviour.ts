@@ -32,8 +32,8 @@ export class Propensities {
     this.fillPages(intent, persona);
     this.leave = sigmoid(0.3 - 0.35 * intent);
     this.demo = sigmoid(-4.4 + 1.1 * intent);
-    this.contact = sigmoid(-4 + 0.6 * intent);
-    this.whitepaper = sigmoid(-3 + 0.3 * intent);
+    this.contact = sigmoid(-4.5 + 0.6 * intent);
+    this.whitepaper = sigmoid(-3.5 + 0.3 * intent);
     this.newsletter = sigmoid(-3.5);
     this.meeting = sigmoid(-2.2 + 0.9 * intent);
     this.emailClick = sigmoid(-1.6 + 0.5 * intent);

@@ -12,18 +12,13 @@ import { EventDrafts } from "./drafts.js";
 import { type ContactPlan, type DemoWindow, PERSONA } from "./plan.js";
 import { Random } from "./random.js";
 import { SessionWriter } from "./sessions.js";
+import { SessionTimeline } from "./timeline.js";
 
 const FORCED = { firstTouch: 0, bounce: 1, unsubscribe: 2, buying: 3, meeting: 4, order: 5 } as const;
 type ForcedKind = (typeof FORCED)[keyof typeof FORCED];
 
-/** Mean events per free session (measured): turns events per contact into sessions. */
-const EVENTS_PER_SESSION = 2.2;
-/** Mean share of the window a contact is around: 30% are known from the start, 70% arrive uniformly. */
-const MEAN_ACTIVE_SHARE = 0.3 + 0.7 * 0.515;
 /** Buyers are hot for this long before their first order. */
-const HOT_PHASE_S = 45 * DAY_S;
-/** Share of a customer's would-be sessions after the first order that still happen. */
-const CUSTOMER_ACTIVITY_KEPT = 0.3;
+const HOT_PHASE_S = 60 * DAY_S;
 
 export class EventGenerator {
   readonly drafts = new EventDrafts();
@@ -31,8 +26,7 @@ export class EventGenerator {
   private readonly ordinary = new Propensities();
   private readonly hot = new Propensities();
   private readonly writer: SessionWriter;
-  private sessionTimes = new Float64Array(64);
-  private readonly burstCenters: number[] = [];
+  private readonly timeline: SessionTimeline;
   private readonly forcedTimes: number[] = [];
   private readonly forcedKinds: ForcedKind[] = [];
 
@@ -43,6 +37,7 @@ export class EventGenerator {
     private readonly eventsPerContact: number,
   ) {
     this.writer = new SessionWriter(this.rng, this.drafts, calendar, window.endS);
+    this.timeline = new SessionTimeline(this.rng, window, eventsPerContact);
   }
 
   /** The contact's events as drafts, in generation order; call drafts.sortByTime() next. */
@@ -52,14 +47,14 @@ export class EventGenerator {
     this.ordinary.update(plan.intent, plan.persona);
     this.hot.update(plan.intent + HOT_INTENT_BOOST, plan.persona);
     this.writer.startContact(plan);
-    const count = this.drawSessionTimes(plan);
+    const times = this.timeline.draw(plan);
     this.drawForcedSessions(plan);
-    this.run(plan, count);
+    this.run(plan, times);
     return this.drafts;
   }
 
-  private run(plan: ContactPlan, count: number): void {
-    const times = this.sessionTimes;
+  private run(plan: ContactPlan, times: Float64Array): void {
+    const count = times.length;
     const forcedTimes = this.forcedTimes;
     let free = 0;
     let forced = 0;
@@ -101,56 +96,6 @@ export class EventGenerator {
         writer.order(timeS, timeS === plan.convertedAtS);
         return;
     }
-  }
-
-  /** Free session times, sorted; returns how many. */
-  private drawSessionTimes(plan: ContactPlan): number {
-    const rng = this.rng;
-    const { startS, endS } = this.window;
-    const activeShare = (endS - plan.firstSeenS) / (endS - startS);
-    const mean =
-      (this.eventsPerContact * plan.activity * activeShare) / MEAN_ACTIVE_SHARE / EVENTS_PER_SESSION;
-    const wanted = rng.poisson(mean);
-    if (this.sessionTimes.length < wanted) this.sessionTimes = new Float64Array(wanted * 2);
-    this.drawBurstCenters(plan);
-    const conversionCenter = Math.max(plan.firstSeenS, plan.convertedAtS - rng.exponential(5 * DAY_S));
-    let count = 0;
-    for (let k = 0; k < wanted; k++) {
-      const timeS = this.drawSessionTime(plan, conversionCenter);
-      if (!Number.isNaN(timeS)) this.sessionTimes[count++] = timeS;
-    }
-    this.sessionTimes.subarray(0, count).sort();
-    return count;
-  }
-
-  /** Activity comes in bursts: a few centres over the contact's life. */
-  private drawBurstCenters(plan: ContactPlan): void {
-    const rng = this.rng;
-    const centers = this.burstCenters;
-    centers.length = 0;
-    const count = 1 + Math.min(5, rng.poisson(1));
-    for (let k = 0; k < count; k++) centers.push(rng.uniform(plan.firstSeenS, this.window.endS));
-  }
-
-  private drawSessionTime(plan: ContactPlan, conversionCenter: number): number {
-    const rng = this.rng;
-    const converted = !Number.isNaN(plan.convertedAtS);
-    for (let attempt = 0; attempt < 4; attempt++) {
-      let timeS: number;
-      if (rng.chance(0.25)) {
-        timeS = rng.uniform(plan.firstSeenS, this.window.endS);
-      } else {
-        const center = converted && rng.chance(0.5) ? conversionCenter : rng.pick(this.burstCenters);
-        // A burst starts sharply and fades out over days.
-        timeS = rng.chance(0.7) ? center + rng.exponential(4 * DAY_S) : center - rng.exponential(2 * DAY_S);
-      }
-      if (converted && timeS > plan.convertedAtS && !rng.chance(CUSTOMER_ACTIVITY_KEPT)) {
-        timeS = rng.uniform(plan.firstSeenS, plan.convertedAtS);
-      }
-      timeS = officeTime(rng, timeS);
-      if (timeS >= plan.firstSeenS && timeS < this.window.endS) return timeS;
-    }
-    return Number.NaN;
   }
 
   private drawForcedSessions(plan: ContactPlan): void {

@@ -52,8 +52,8 @@ export interface ContactPlan {
 const CONVERSION_BIAS = -2.9;
 /** Employers are drawn among this many candidates, weighted by fit and quality. */
 const EMPLOYER_CANDIDATES = 4;
-/** Mean of exp(0.6 * intent + 0.5 * noise), so activity has mean about 1. */
-const ACTIVITY_NORMALISER = 1.36;
+/** Mean of exp(0.9 * intent + 0.7 * noise), so activity has mean about 1. */
+const ACTIVITY_NORMALISER = 1.9;
 
 function drawPersona(rng: Random): Persona {
   const u = rng.uniform();
@@ -184,7 +184,7 @@ export function drawPlan(
     bantKnown: persona <= PERSONA.freelancer && rng.chance(sigmoid(-0.9 + 0.8 * quality)),
   };
   // Capped: a handful of contacts with thousands of events would only be noise.
-  plan.activity = Math.min(12, Math.exp(0.6 * plan.intent + 0.5 * rng.normal()) / ACTIVITY_NORMALISER);
+  plan.activity = Math.min(15, Math.exp(0.9 * plan.intent + 0.7 * rng.normal()) / ACTIVITY_NORMALISER);
   plan.convertedAtS = drawConversion(rng, plan, window);
   return plan;
 }

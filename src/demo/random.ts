@@ -152,6 +152,12 @@ export class Random {
     return -mean * Math.log(1 - this.uniform());
   }
 
+  /** Exponential with this mean, conditioned to fall in [0, max): no rejection loop. */
+  truncatedExponential(mean: number, max: number): number {
+    const keep = 1 - Math.exp(-max / mean);
+    return -mean * Math.log(1 - this.uniform() * keep);
+  }
+
   /**
    * Poisson count with this mean. Exact (Knuth's product of uniforms) below 30; above, the
    * normal approximation, which is close there and costs two uniforms instead of `mean`.

@@ -100,7 +100,7 @@ describe("demo data set realism", () => {
     }
     const converters = perContact.converters[0] / perContact.converters[1];
     const others = perContact.others[0] / perContact.others[1];
-    // Measured: about 35 against 4 high-intent events per contact.
+    // Measured: about 32 against 3 high-intent events per contact.
     expect(converters / others).toBeGreaterThan(3);
   });
 
@@ -116,6 +116,26 @@ describe("demo data set realism", () => {
     }
     // Measured: about 99%.
     expect(activeInLastWeek / converters).toBeGreaterThan(0.8);
+  });
+
+  it("lets interest fade: leads who do not buy are busier in their first month than in the last", () => {
+    const dataSet = generateDemo({ seed: 14, contacts: 4000 });
+    const monthS = 30 * 86_400;
+    const endS = Date.parse(dataSet.endDate) / 1000;
+    let firstMonth = 0;
+    let lastMonth = 0;
+    for (const { contact, events } of dataSet.contactsWithEvents()) {
+      if (contact.convertedAt !== "" || events.length === 0) continue;
+      const firstS = Date.parse(events[0].timestamp) / 1000;
+      if (endS - firstS < 3 * monthS) continue; // the two months must not overlap
+      for (const event of events) {
+        const atS = Date.parse(event.timestamp) / 1000;
+        if (atS < firstS + monthS) firstMonth++;
+        if (atS >= endS - monthS) lastMonth++;
+      }
+    }
+    // Measured: about 14 times more events in the first month.
+    expect(firstMonth / lastMonth).toBeGreaterThan(4);
   });
 
   it("lets a naive rule model rank the next 60 days' converters higher, but not perfectly", () => {

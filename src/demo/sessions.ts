@@ -32,6 +32,8 @@ export class SessionWriter {
   private emailOpen = false;
   private demoRequested = false;
   private meetingBooked = false;
+  /** One newsletter subscription is enough. */
+  private subscribed = false;
   /** Registrations go forward in time, so remembering the last webinar avoids duplicates. */
   private lastWebinar = -1;
 
@@ -48,6 +50,7 @@ export class SessionWriter {
     this.emailOpen = plan.emailStatus !== "invalid";
     this.demoRequested = false;
     this.meetingBooked = false;
+    this.subscribed = false;
     this.lastWebinar = -1;
   }
 
@@ -125,7 +128,7 @@ export class SessionWriter {
     if (!this.demoRequested && rng.chance(p.demo)) this.request(s, FORM.demo);
     else if (rng.chance(p.contact)) this.request(s, FORM.contact);
     else if (rng.chance(p.whitepaper)) this.whitepaper(s);
-    else if (rng.chance(p.newsletter)) this.submit(s, FORM.newsletter);
+    else if (!this.subscribed && rng.chance(p.newsletter)) this.submit(s, FORM.newsletter);
     else if (rng.chance(0.03)) this.download(s);
     if (this.demoRequested && !this.meetingBooked && rng.chance(p.meeting))
       this.meeting(s + rng.int(30, 300));
@@ -160,6 +163,7 @@ export class SessionWriter {
   private submit(s: number, form: number): number {
     const i = this.emit(EVENT_TYPE.form_submission, s);
     if (i >= 0) this.drafts.form[i] = form;
+    if (form === FORM.newsletter) this.subscribed = true;
     return s + 1;
   }
 
