@@ -1,13 +1,14 @@
 /** `leadscore demo`, run through the built binary in a temp dir, and its files read back. */
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDemo } from "../src/demo/generator.js";
 import { COMPANY_FIELDS, CONTACT_FIELDS, EVENT_FIELDS, OUTCOME_FIELDS } from "../src/demo/types.js";
 import { contactProblems } from "./helpers/demo.js";
 
@@ -148,6 +149,28 @@ describe("leadscore demo", () => {
       expect(run.stderr).toContain(message);
     }
     expect((await leadscore("demo")).stderr).toContain("required option '-o, --out <dir>'");
+  });
+
+  it("says so when it cannot create the output directory", async () => {
+    await writeFile(join(dir, "a-file"), "not a directory");
+    const run = await leadscore("demo", "--out", "a-file/demo", "--contacts", "5");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("cannot create --out directory a-file/demo");
+  });
+
+  it("writes what the library generates", async () => {
+    const dataSet = generateDemo({ seed: 7, contacts: 300 });
+    const contacts = readCsv(await readOutput("a", "contacts")).rows;
+    const first = dataSet.contacts().next().value!;
+    expect(contacts[0]).toEqual(
+      Object.fromEntries(
+        CONTACT_FIELDS.map((field) => [field, first[field] === undefined ? "" : String(first[field])]),
+      ),
+    );
+    const [{ events }] = dataSet.contactsWithEvents();
+    const rows = readCsv(await readOutput("a", "events")).rows.slice(0, events.length);
+    expect(rows.map((row) => row.id)).toEqual(events.map((event) => event.id));
+    expect(rows.map((row) => row.timestamp)).toEqual(events.map((event) => event.timestamp));
   });
 
   it("shows an example in its help", async () => {

@@ -43,6 +43,7 @@ describe("dates", () => {
   it("moves a moment to office hours of the same day or, on weekends, mostly to Monday", () => {
     const rng = new Random(1);
     let weekendCount = 0;
+    let officeHours = 0;
     for (let k = 0; k < 2000; k++) {
       const moment = START_S + rng.uniform(0, END_S - START_S);
       const moved = officeTime(rng, moment);
@@ -51,7 +52,10 @@ describe("dates", () => {
       expect(dayShift).toBeGreaterThanOrEqual(0);
       expect(dayShift).toBeLessThanOrEqual(2);
       if (weekday(moved) === 0 || weekday(moved) === 6) weekendCount++;
+      const hour = Math.floor((moved % DAY_S) / 3600);
+      if (hour >= 7 && hour < 19) officeHours++;
     }
+    expect(officeHours / 2000).toBeGreaterThan(0.75);
     // Two days in seven would be 29%; a quarter of those stay.
     expect(weekendCount / 2000).toBeLessThan(0.12);
   });
