@@ -55,6 +55,7 @@ export async function explain(options: ExplainOptions): Promise<void> {
         identity: found.identity,
         companyName,
         eventCount: events.size,
+        futureEventCount: events.timeMs.filter((t) => t > asOfMs).length,
       }),
     );
     if (found.badEventRows > 0)

@@ -15,6 +15,8 @@ export interface ExplainView {
   identity: Record<string, unknown>;
   companyName: unknown;
   eventCount: number;
+  /** Events dated after the as-of date: read, not counted. */
+  futureEventCount: number;
 }
 
 /** "+12.5", "-5", "0": the sign shows whether a line helps or hurts. */
@@ -42,7 +44,9 @@ function headline(view: ExplainView): string[] {
   ].filter(Boolean);
   const lines = [
     pc.bold(`Contact ${view.id}${who ? `: ${who}` : ""}${email}`),
-    `model ${view.model.name} v${view.model.version}, as of ${new Date(view.asOfMs).toISOString()}, ${view.eventCount} events`,
+    `model ${view.model.name} v${view.model.version}, as of ${new Date(view.asOfMs).toISOString()}, ${view.eventCount} events${
+      view.futureEventCount > 0 ? ` (${view.futureEventCount} after the as-of date, not counted)` : ""
+    }`,
     verdict.join("  ·  "),
   ];
   if (result.fitGrade || result.engagementGrade) {
@@ -107,8 +111,8 @@ function totalSection(view: ExplainView, width: number): string[] {
   const lines = ["", pc.bold("Total")];
   for (const total of view.result.totalLines ?? []) {
     const weight = total.weight !== 1 ? ` (× ${total.weight})` : "";
-    const label =
-      total.dimension === "clamp" ? pc.yellow("kept within the scale") : `${total.dimension}${weight}`;
+    const name = view.model.dimensions.find((d) => d.id === total.dimension)?.label ?? total.dimension;
+    const label = total.dimension === "clamp" ? pc.yellow("kept within the scale") : `${name}${weight}`;
     lines.push(`  ${signed(total.points).padStart(width)}  ${label}`);
   }
   lines.push(`  ${String(view.result.total).padStart(width)}  ${pc.bold("total")}`);

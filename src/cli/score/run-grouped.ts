@@ -43,8 +43,9 @@ export async function scoreGrouped(inputs: Inputs, parts: RunParts): Promise<voi
         builder.addWith(pending.event.type, pending.event.timeMs, eventReader!.property, pending.event.id);
         if (!events.step()) await events.advance();
       }
-      tally.eventsRead += builder.size;
       const batch = builder.build();
+      tally.eventsRead += batch.size;
+      tally.countFuture(batch.timeMs, 0, batch.size, parts.asOfMs);
       await parts.scorer.score(row, id, batch, 0, batch.size);
     }
     progress.update();

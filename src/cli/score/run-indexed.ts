@@ -33,6 +33,7 @@ export async function scoreIndexed(inputs: Inputs, parts: RunParts): Promise<voi
     index = await readEventIndex(source, reader, evaluator, { keepIds: parts.ledger, badRows, progress });
   }
   parts.tally.eventsRead = index.batch.size;
+  parts.tally.countFuture(index.batch.timeMs, 0, index.batch.size, parts.asOfMs);
   progress.phase("scoring contacts");
   const seenLine = await scoreContacts(inputs.contacts.source, inputs, index, parts);
   if (inputs.events)

@@ -59,7 +59,7 @@ export async function runScore(options: ScoreOptions): Promise<number> {
       companiesFile: options.companies,
       accounts,
     });
-    const parts = { evaluator, ledger: options.ledger === true, badRows, tally, progress, scorer };
+    const parts = { evaluator, asOfMs, ledger: options.ledger === true, badRows, tally, progress, scorer };
     await (options.grouped ? scoreGrouped(inputs, parts) : scoreIndexed(inputs, parts));
     progress.stop();
     await writer.close();

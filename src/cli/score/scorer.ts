@@ -30,6 +30,7 @@ export interface ScoringContext {
 /** What both modes (indexed and grouped) work with. */
 export interface RunParts {
   evaluator: Evaluator;
+  asOfMs: number;
   ledger: boolean;
   badRows: BadRowLog;
   tally: Tally;

@@ -7,6 +7,8 @@ export class Tally {
   eventsRead = 0;
   /** Events attached to a scored contact (read, and neither orphaned nor rejected). */
   eventsUsed = 0;
+  /** Events dated after the as-of date: read, but not counted by the engine. */
+  eventsAfterAsOf = 0;
   mql = 0;
   disqualified = 0;
   readonly temperatures = new Map<string, number>();
@@ -20,6 +22,13 @@ export class Tally {
     const temperature = result.temperature ?? "none";
     this.temperatures.set(temperature, (this.temperatures.get(temperature) ?? 0) + 1);
     this.bands.set(result.band, (this.bands.get(result.band) ?? 0) + 1);
+  }
+
+  /** Counts the events of times[start, end) dated after the as-of date. */
+  countFuture(times: Float64Array, start: number, end: number, asOfMs: number): void {
+    let future = 0;
+    for (let i = start; i < end; i++) if (times[i] > asOfMs) future++;
+    this.eventsAfterAsOf += future;
   }
 }
 
@@ -40,7 +49,9 @@ export function summaryLines(tally: Tally, badRows: BadRowLog, elapsedMs: number
   const rate = seconds > 0 ? Math.round(tally.eventsRead / seconds) : 0;
   const lines = [
     `contacts scored: ${tally.contacts}`,
-    `events: ${tally.eventsRead} read, ${tally.eventsUsed} used`,
+    `events: ${tally.eventsRead} read, ${tally.eventsUsed} matched to a scored contact${
+      tally.eventsAfterAsOf > 0 ? `, ${tally.eventsAfterAsOf} dated after the as-of date (not counted)` : ""
+    }`,
     `bad rows: ${badRows.total}${
       badRows.total > 0 ? ` (${[...badRows.counts].map(([kind, n]) => `${kind} ${n}`).join(", ")})` : ""
     }`,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parseTimestamp } from "./timestamps.js";
+
+describe("parseTimestamp", () => {
+  const cases: [string, unknown, string | undefined][] = [
+    ["reads a UTC date-time", "2026-03-01T09:30:00Z", "2026-03-01T09:30:00.000Z"],
+    ["reads a date as midnight UTC", "2026-03-01", "2026-03-01T00:00:00.000Z"],
+    ["reads a date-time without offset as UTC", "2026-03-01T09:30", "2026-03-01T09:30:00.000Z"],
+    ["accepts a space instead of T", "2026-03-01 09:30:00", "2026-03-01T09:30:00.000Z"],
+    ["applies an offset", "2026-03-01T09:30:00.5+02:00", "2026-03-01T07:30:00.500Z"],
+    ["applies a compact offset", "2026-03-01T09:30:00-0130", "2026-03-01T11:00:00.000Z"],
+    ["reads epoch milliseconds as text", "1777000000000", "2026-04-24T03:06:40.000Z"],
+    ["reads epoch milliseconds as a number", 1777000000000, "2026-04-24T03:06:40.000Z"],
+    ["trims spaces", " 2026-03-01T09:30:00Z ", "2026-03-01T09:30:00.000Z"],
+    ["accepts 29 February in a leap year", "2024-02-29T00:00:00Z", "2024-02-29T00:00:00.000Z"],
+    ["rejects 29 February in other years", "2026-02-29T00:00:00Z", undefined],
+    ["rejects month 13", "2026-13-01", undefined],
+    ["rejects hour 24", "2026-03-01T24:00:00Z", undefined],
+    ["rejects words", "yesterday", undefined],
+    ["rejects an empty cell", "", undefined],
+    ["rejects a missing value", undefined, undefined],
+    ["rejects a letter among digits", "2026-0a-01T09:30:00Z", undefined],
+  ];
+  for (const [name, input, expected] of cases) {
+    it(name, () => {
+      const ms = parseTimestamp(input);
+      expect(ms === undefined ? undefined : new Date(ms).toISOString()).toBe(expected);
+    });
+  }
+});
