@@ -29,6 +29,8 @@ describe("TimestampFormatter", () => {
 describe("dates", () => {
   it("parses ISO dates to whole seconds and rejects other text", () => {
     expect(parseIsoSeconds("2026-11-01T00:00:00Z")).toBe(Date.UTC(2026, 10, 1) / 1000);
+    expect(parseIsoSeconds("2026-11-01T00:00:00")).toBe(Date.UTC(2026, 10, 1) / 1000);
+    expect(parseIsoSeconds("2026-11-01T02:00:00+02:00")).toBe(Date.UTC(2026, 10, 1) / 1000);
     expect(() => parseIsoSeconds("next tuesday")).toThrow(RangeError);
     expect(() => parseIsoSeconds("2026-13-45")).toThrow(RangeError);
   });

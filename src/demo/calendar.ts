@@ -9,9 +9,14 @@ import type { Random } from "./random.js";
 export const DAY_S = 86_400;
 export const HOUR_S = 3_600;
 
-/** Whole seconds since the epoch for an ISO 8601 date; RangeError when it is not one. */
+/**
+ * Whole seconds since the epoch for an ISO 8601 date; RangeError when it is not one. A time
+ * without a zone is UTC (Date.parse would read it in the machine's zone, and the same options
+ * must give the same data everywhere).
+ */
 export function parseIsoSeconds(iso: string): number {
-  const ms = Date.parse(iso);
+  const zoneless = /T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(iso);
+  const ms = Date.parse(zoneless ? `${iso}Z` : iso);
   if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(ms)) {
     throw new RangeError(`not an ISO 8601 date: "${iso}"`);
   }
@@ -31,7 +36,9 @@ export function weekday(seconds: number): number {
 }
 
 /** One slot per unit of HOUR_WEIGHTS (integers), holding its hour: an hour in one lookup. */
-const HOUR_SLOTS = Uint8Array.from(HOUR_WEIGHTS.flatMap((weight, hour) => new Array<number>(weight).fill(hour)));
+const HOUR_SLOTS = Uint8Array.from(
+  HOUR_WEIGHTS.flatMap((weight, hour) => new Array<number>(weight).fill(hour)),
+);
 
 /**
  * Moves a moment to a plausible working time of the same day: an hour drawn from

@@ -105,6 +105,8 @@ export function parseDemoOptions(options: DemoCommandOptions): DemoSettings {
   };
 }
 
+const number = (n: number) => n.toLocaleString("en-US");
+
 /** A bar on stderr when it is a terminal; nothing in pipes, files and CI logs. */
 function startProgress(total: number): { update(counts: DemoCounts): void; stop(): void } {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
@@ -122,7 +124,7 @@ function startProgress(total: number): { update(counts: DemoCounts): void; stop(
   return {
     update(counts) {
       // The bar redraws on its own timer; updating it per contact would cost more than the data.
-      if (counts.contacts % 256 === 0) bar.update(counts.contacts, { events: counts.events });
+      if (counts.contacts % 256 === 0) bar.update(counts.contacts, { events: number(counts.events) });
     },
     stop: () => bar.stop(),
   };
@@ -131,8 +133,6 @@ function startProgress(total: number): { update(counts: DemoCounts): void; stop(
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }
-
-const number = (n: number) => n.toLocaleString("en-US");
 
 function summary(settings: DemoSettings, dataSet: DemoDataSet, counts: DemoCounts, seconds: number): string {
   const ext = settings.format;
