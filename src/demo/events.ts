@@ -34,7 +34,7 @@ export class EventGenerator {
     private readonly seed: number,
     private readonly window: DemoWindow,
     calendar: MarketingCalendar,
-    private readonly eventsPerContact: number,
+    eventsPerContact: number,
   ) {
     this.writer = new SessionWriter(this.rng, this.drafts, calendar, window.endS);
     this.timeline = new SessionTimeline(this.rng, window, eventsPerContact);
