@@ -160,4 +160,18 @@ describe("leadscore score", () => {
     expect(run.stderr).toContain("nope.csv: file not found");
     await expect(ws.read("never.csv")).rejects.toThrow();
   });
+
+  it("fails at once when an output file cannot be written", async () => {
+    const run = await ws.run("score", ...all, "--out", "missing-dir/out.csv", "--errors", "bad-first.csv");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("missing-dir/out.csv: cannot write the file: no such directory");
+    await expect(ws.read("bad-first.csv")).rejects.toThrow();
+  });
+
+  it("names the event columns it needs when the events file lacks them", async () => {
+    await ws.write("no-type.csv", "id,contactId,timestamp\ne1,c1,2026-05-01\n");
+    const run = await ws.run("score", ...inputs, "--events", "no-type.csv", "--out", "x.csv");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("no-type.csv: no type column (columns: id, contactId, timestamp)");
+  });
 });

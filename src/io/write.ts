@@ -68,7 +68,9 @@ function openDestination(path: string): Destination {
     // Opened now, so a bad path fails before any work is done, with the path in the message.
     fd = openSync(temporary, "w");
   } catch (error) {
-    throw new InputError(`cannot write: ${(error as Error).message}`, path);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code;
+    throw new InputError(`cannot write the file: ${reason ?? String(error)}`, path);
   }
   const stream = createWriteStream(temporary, { fd });
   const closed = new Promise<void>((resolve) => stream.on("close", () => resolve()));

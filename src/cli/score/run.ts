@@ -7,12 +7,19 @@ import { BAD_ROW_COLUMNS, BadRowLog } from "./bad-rows.js";
 import { readCompanies } from "./companies.js";
 import { closeInputs, type Inputs, openInputs } from "./inputs.js";
 import { loadModel, parseAsOf, type ScoreOptions } from "./options.js";
-import { outputShape } from "./output.js";
-import { type Progress, startProgress } from "./progress.js";
+import { type OutputShape, outputShape } from "./output.js";
+import { startProgress } from "./progress.js";
 import { scoreGrouped } from "./run-grouped.js";
 import { scoreIndexed } from "./run-indexed.js";
-import { ContactScorer } from "./scorer.js";
+import { ContactScorer, type RunParts } from "./scorer.js";
 import { summaryLines, Tally } from "./summary.js";
+
+interface Outputs {
+  format: OutputFormat;
+  shape: OutputShape;
+  writer: RecordWriter;
+  errors: RecordWriter | undefined;
+}
 
 /** Runs a scoring; resolves to the exit code. */
 export async function runScore(options: ScoreOptions): Promise<number> {
@@ -20,57 +27,23 @@ export async function runScore(options: ScoreOptions): Promise<number> {
   const model = await loadModel(options.model);
   const evaluator = compileModel(model);
   const asOfMs = parseAsOf(options.asOf);
-  const format = outputFormatOf(options.out, options.format);
   checkAccountOptions(options, evaluator);
-  const info = options.out === "-" ? process.stderr : process.stdout;
-  const say = (line: string) => info.write(`${line}\n`);
+  const say = (line: string) => (options.out === "-" ? process.stderr : process.stdout).write(`${line}\n`);
   const inputs = await openInputs(options, evaluator);
-  say(`model: ${model.name} v${model.version} (${evaluator.dimensionIds.join(", ")})`);
-  say(
-    `as of: ${new Date(asOfMs).toISOString()}${options.asOf === undefined ? " (now; set it with --as-of)" : ""}`,
-  );
-  for (const note of inputs.notes) say(note);
-  const errors =
-    options.errors === undefined ? undefined : openWriter(options.errors, "csv", BAD_ROW_COLUMNS);
-  const badRows = new BadRowLog(errors);
-  const tally = new Tally();
-  const progress = startProgress(inputs.sources, options.progress);
-  const shape = outputShape(evaluator.dimensionIds, {
-    ledger: options.ledger === true,
-    keptColumns: options.keepColumns ? inputs.contacts.source.columns : [],
-  });
-  const writer = openWriter(options.out, format, shape.columns);
+  let outputs: Outputs;
   try {
-    const companies = await readCompaniesOf(inputs, badRows, progress);
-    const accounts = options.accountsOut ? new AccountCollector(evaluator.dimensionIds) : undefined;
-    const scorer = new ContactScorer({
-      evaluator,
-      asOfMs,
-      ledger: options.ledger === true,
-      format,
-      shape,
-      keepColumns: options.keepColumns === true,
-      writer,
-      tally,
-      badRows,
-      contacts: inputs.contacts.source,
-      reader: inputs.contacts.reader,
-      companies,
-      companiesFile: options.companies,
-      accounts,
-    });
-    const parts = { evaluator, asOfMs, ledger: options.ledger === true, badRows, tally, progress, scorer };
-    await (options.grouped ? scoreGrouped(inputs, parts) : scoreIndexed(inputs, parts));
-    progress.stop();
-    await writer.close();
-    if (accounts && companies) await writeAccountsOut(options, format, evaluator, companies, accounts, say);
-    await errors?.close();
+    outputs = openOutputs(options, evaluator, inputs);
   } catch (error) {
-    progress.stop();
-    await abortAll([writer, errors]);
     closeInputs(inputs);
     throw error;
   }
+  say(`model: ${model.name} v${model.version} (${evaluator.dimensionIds.join(", ")})`);
+  const now = options.asOf === undefined ? " (now; set it with --as-of)" : "";
+  say(`as of: ${new Date(asOfMs).toISOString()}${now}`);
+  for (const note of inputs.notes) say(note);
+  const badRows = new BadRowLog(outputs.errors);
+  const tally = new Tally();
+  await scoreAll(options, inputs, outputs, { evaluator, asOfMs, badRows, tally }, say);
   for (const line of badRows.describe(options.errors)) process.stderr.write(`${line}\n`);
   say(`scored: ${options.out === "-" ? "stdout" : options.out}`);
   for (const line of summaryLines(tally, badRows, performance.now() - startMs)) say(line);
@@ -84,35 +57,70 @@ function checkAccountOptions(options: ScoreOptions, evaluator: Evaluator): void 
   if (options.companies === undefined) throw new UserError("--accounts-out needs --companies FILE");
 }
 
-async function readCompaniesOf(
-  inputs: Inputs,
-  badRows: BadRowLog,
-  progress: Progress,
-): Promise<Map<string, Properties> | undefined> {
-  if (!inputs.companies) return undefined;
-  progress.phase("reading companies");
-  return readCompanies(inputs.companies.source, inputs.companies.reader, badRows, progress);
+/** Output files are opened before any work, so a bad path fails at once. */
+function openOutputs(options: ScoreOptions, evaluator: Evaluator, inputs: Inputs): Outputs {
+  const format = outputFormatOf(options.out, options.format);
+  const shape = outputShape(evaluator.dimensionIds, {
+    ledger: options.ledger === true,
+    keptColumns: options.keepColumns ? inputs.contacts.source.columns : [],
+  });
+  const errors =
+    options.errors === undefined ? undefined : openWriter(options.errors, "csv", BAD_ROW_COLUMNS);
+  try {
+    return { format, shape, writer: openWriter(options.out, format, shape.columns), errors };
+  } catch (error) {
+    void errors?.abort();
+    throw error;
+  }
 }
 
-async function writeAccountsOut(
+async function scoreAll(
   options: ScoreOptions,
-  format: OutputFormat,
-  evaluator: Evaluator,
-  companies: ReadonlyMap<string, Properties>,
-  accounts: AccountCollector,
+  inputs: Inputs,
+  outputs: Outputs,
+  run: Pick<RunParts, "evaluator" | "asOfMs" | "badRows" | "tally">,
   say: (line: string) => void,
 ): Promise<void> {
-  const path = options.accountsOut!;
-  const count = await writeAccounts(
-    path,
-    outputFormatOf(path, options.format ?? format),
-    evaluator,
-    companies,
-    accounts,
-  );
-  say(`accounts: ${count} written to ${path}`);
-}
-
-async function abortAll(writers: readonly (RecordWriter | undefined)[]): Promise<void> {
-  for (const writer of writers) await writer?.abort();
+  const progress = startProgress(inputs.sources, options.progress);
+  const ledger = options.ledger === true;
+  try {
+    let companies: Map<string, Properties> | undefined;
+    if (inputs.companies) {
+      progress.phase("reading companies");
+      companies = await readCompanies(
+        inputs.companies.source,
+        inputs.companies.reader,
+        run.badRows,
+        progress,
+      );
+    }
+    const accounts = options.accountsOut ? new AccountCollector(run.evaluator.dimensionIds) : undefined;
+    const scorer = new ContactScorer({
+      ...run,
+      ...outputs,
+      ledger,
+      keepColumns: options.keepColumns === true,
+      contacts: inputs.contacts.source,
+      reader: inputs.contacts.reader,
+      companies,
+      companiesFile: options.companies,
+      accounts,
+    });
+    const parts: RunParts = { ...run, ledger, progress, scorer };
+    await (options.grouped ? scoreGrouped(inputs, parts) : scoreIndexed(inputs, parts));
+    progress.stop();
+    await outputs.writer.close();
+    if (accounts && companies) {
+      const path = options.accountsOut!;
+      const format = outputFormatOf(path, options.format);
+      const count = await writeAccounts(path, format, run.evaluator, companies, accounts);
+      say(`accounts: ${count} written to ${path}`);
+    }
+    await outputs.errors?.close();
+  } catch (error) {
+    progress.stop();
+    for (const writer of [outputs.writer, outputs.errors]) await writer?.abort();
+    closeInputs(inputs);
+    throw error;
+  }
 }
