@@ -83,6 +83,26 @@ describe("input and output formats", () => {
     expect(run.stderr).toContain("excel.csv:5: duplicate contact id");
   });
 
+  it("reads decimal commas in the numeric fields of a semicolon-separated file", async () => {
+    await ws.write(
+      "budget.yaml",
+      "name: b\nversion: 1\ndimensions:\n  - id: fit\n    rules:\n      - { id: budget, when: { field: budget, gte: 2.5 }, points: 10 }\n",
+    );
+    await ws.write("semi.csv", "id;budget;city\nb1;2,5;Paris, France\nb2;2,4;Lyon\n");
+    await ws.write("comma.csv", 'id,budget\nb1,"2,5"\n');
+    const run = (contacts: string, out: string) =>
+      ws.run("score", "--model", "budget.yaml", "--contacts", contacts, "--keep-columns", "--out", out);
+    await run("semi.csv", "semi-out.csv");
+    const rows = await ws.readCsv("semi-out.csv");
+    expect(rows.map((r) => [r.id, Number(r.total), r.city])).toEqual([
+      ["b1", 10, "Paris, France"],
+      ["b2", 0, "Lyon"],
+    ]);
+    // In a comma-separated file "2,5" is not a number: better no points than a wrong guess.
+    await run("comma.csv", "comma-out.csv");
+    expect(await totals("comma-out.csv")).toEqual({ b1: 0 });
+  });
+
   it("numbers the lines of records whose quoted fields span several lines", async () => {
     await ws.write("multi.csv", 'id,jobTitle\nm1,"VP\nSales"\n\nm2,Intern\n,"no id"\n');
     const run = await ws.run("score", "--model", "model.yaml", "--contacts", "multi.csv", "--out", "m.csv");

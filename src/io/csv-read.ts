@@ -120,6 +120,7 @@ export async function openCsv(path: string, chunkBytes?: number): Promise<Record
     format: "csv",
     columns,
     description: `CSV, ${DELIMITER_NAMES[dialect.delimiter]}-separated`,
+    decimalComma: dialect.delimiter === ";",
     accessor(column: string): Accessor {
       const i = index.get(column);
       if (i === undefined) return () => undefined;

@@ -70,6 +70,7 @@ export async function openJsonl(path: string): Promise<RecordSource> {
     format: "jsonl",
     columns,
     description: "JSONL",
+    decimalComma: false,
     accessor(column: string): Accessor {
       return (row) => (row.data as JsonObject)[column];
     },

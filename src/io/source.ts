@@ -29,6 +29,8 @@ export interface RecordSource {
   readonly columns: readonly string[];
   /** How the file was read, for the run's report ("CSV, semicolon-separated"). */
   readonly description: string;
+  /** Numbers may be written "2,5" (semicolon-separated CSV, as Excel writes it in Europe). */
+  readonly decimalComma: boolean;
   /** Compiled once per column, called once per row. */
   accessor(column: string): Accessor;
   /** Every column of the row, by name (to pass input columns through). */

@@ -6,6 +6,7 @@
 import type { Evaluator, Properties } from "../../engine/index.js";
 import { CANONICAL_COLUMNS, type ColumnMapping } from "../../io/mapping.js";
 import type { Accessor, RecordSource, Row } from "../../io/source.js";
+import { numericFields } from "./numeric-fields.js";
 
 /** A value as an identifier: trimmed text, undefined when missing or blank. */
 export function idText(value: unknown): string | undefined {
@@ -14,16 +15,45 @@ export function idText(value: unknown): string | undefined {
   return text === "" ? undefined : text;
 }
 
-function accessorFor(source: RecordSource, mapping: ColumnMapping, name: string): Accessor | undefined {
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+
+/** "2,5" → "2.5": only for numeric fields of files whose numbers use a decimal comma. */
+function withDecimalPoint(read: Accessor): Accessor {
+  return (row) => {
+    const value = read(row);
+    return typeof value === "string" && DECIMAL_COMMA.test(value) ? value.replace(",", ".") : value;
+  };
+}
+
+function accessorFor(
+  source: RecordSource,
+  mapping: ColumnMapping,
+  name: string,
+  numeric: ReadonlySet<string> = NO_NAMES,
+): Accessor | undefined {
   const column = mapping.columnOf(name);
-  return column === undefined ? undefined : source.accessor(column);
+  if (column === undefined) return undefined;
+  const read = source.accessor(column);
+  return source.decimalComma && numeric.has(name) ? withDecimalPoint(read) : read;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** The model's numeric fields of a scope, under the names readers use ("company.employees"). */
+function numericNames(evaluator: Evaluator, scope: "contact" | "company", prefix = ""): Set<string> {
+  return new Set([...numericFields(evaluator.model)[scope]].map((name) => `${prefix}${name}`));
 }
 
 /** Reads the listed names into a fresh object; names the file lacks are left out. */
-export function propertiesReader(source: RecordSource, mapping: ColumnMapping, names: readonly string[]) {
+export function propertiesReader(
+  source: RecordSource,
+  mapping: ColumnMapping,
+  names: readonly string[],
+  numeric: ReadonlySet<string> = NO_NAMES,
+) {
   const readers: [string, Accessor][] = [];
   for (const name of new Set(names)) {
-    const read = accessorFor(source, mapping, name);
+    const read = accessorFor(source, mapping, name, numeric);
     if (read) readers.push([name, read]);
   }
   return (row: Row): Record<string, unknown> => {
@@ -61,11 +91,12 @@ export function contactReader(
     source,
     mapping,
     inlineNames.map((name) => `company.${name}`),
+    numericNames(evaluator, "company", "company."),
   );
   return {
     id: (row) => (id ? idText(id(row)) : undefined),
     companyId: (row) => (companyId ? idText(companyId(row)) : undefined),
-    properties: propertiesReader(source, mapping, names),
+    properties: propertiesReader(source, mapping, names, numericNames(evaluator, "contact")),
     inlineCompany:
       inlineNames.length === 0
         ? () => undefined
@@ -94,7 +125,12 @@ export function companyReader(
   const id = accessorFor(source, mapping, "id");
   return {
     id: (row) => (id ? idText(id(row)) : undefined),
-    properties: propertiesReader(source, mapping, ["id", "name", ...evaluator.companyFields]),
+    properties: propertiesReader(
+      source,
+      mapping,
+      ["id", "name", ...evaluator.companyFields],
+      numericNames(evaluator, "company"),
+    ),
     missingFields: evaluator.companyFields.filter((name) => mapping.columnOf(name) === undefined),
   };
 }
@@ -112,8 +148,10 @@ export interface EventReader {
 }
 
 export function eventReader(source: RecordSource, mapping: ColumnMapping, evaluator: Evaluator): EventReader {
+  // Aggregates read these as numbers whether declared or not.
+  const numeric = new Set([...evaluator.eventNumberFields, ...numericFields(evaluator.model).event]);
   const read = (name: string): Accessor => {
-    const direct = accessorFor(source, mapping, name);
+    const direct = accessorFor(source, mapping, name, numeric);
     if (source.format !== "jsonl") return direct ?? (() => undefined);
     // JSONL events may nest their properties, as the API takes them: {"properties": {...}}.
     return (row) =>
