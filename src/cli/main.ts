@@ -11,6 +11,7 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/diff.js"),
   () => import("./commands/schema.js"),
   () => import("./commands/demo.js"),
+  () => import("./commands/quickstart.js"),
   () => import("./commands/score.js"),
   () => import("./commands/explain.js"),
 ];
