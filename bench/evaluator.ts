@@ -4,9 +4,9 @@
  * reference loop of the same model (bench/reference.ts), in the same process.
  */
 import { readFileSync } from "node:fs";
+import { generateDemo } from "../src/demo/generator.js";
 import type { EventBatch } from "../src/engine/batch.js";
 import { compileModel, type Evaluator } from "../src/engine/index.js";
-import { generateDemo } from "../src/demo/generator.js";
 import { parseModel } from "../src/model/parse.js";
 import { ReferenceScorer } from "./reference.js";
 
@@ -36,7 +36,10 @@ export function buildDataset(contactCount: number, eventsPerContact: number, see
   const demo = generateDemo({ seed, contacts: contactCount, eventsPerContact, endDate: END_DATE });
   const companies = new Map<string, Props>();
   for (const company of demo.companies()) companies.set(company.id, company as unknown as Props);
-  const builder = evaluator.newBatch({ capacity: Math.ceil(contactCount * eventsPerContact * 1.2), keepIds: false });
+  const builder = evaluator.newBatch({
+    capacity: Math.ceil(contactCount * eventsPerContact * 1.2),
+    keepIds: false,
+  });
   const contacts: Props[] = [];
   const starts = new Int32Array(contactCount + 1);
   for (const { contact, events } of demo.contactsWithEvents()) {
@@ -71,9 +74,17 @@ export function timeEngine(d: Dataset, ledger: boolean): { seconds: number; tota
   const started = performance.now();
   for (let c = 0; c < d.contacts.length; c++) {
     const contact = d.contacts[c];
-    const result = d.evaluator.evaluateRange(contact, companyOf(d, contact), d.batch, d.starts[c], d.starts[c + 1], d.asOfMs, {
-      ledger,
-    });
+    const result = d.evaluator.evaluateRange(
+      contact,
+      companyOf(d, contact),
+      d.batch,
+      d.starts[c],
+      d.starts[c + 1],
+      d.asOfMs,
+      {
+        ledger,
+      },
+    );
     totals[c] = Math.round(result.total * 100);
   }
   return { seconds: (performance.now() - started) / 1000, totals };
@@ -84,7 +95,8 @@ export function timeReference(d: Dataset): { seconds: number; totals: Int32Array
   const typeIndex = (type: string) => d.evaluator.typeIndex(type);
   const pool = d.evaluator.pool;
   const pricing = new Uint8Array(pool.size + 1);
-  for (let code = 0; code < pool.size; code++) pricing[code] = /^\/(pricing|demo)/i.test(pool.values[code]) ? 1 : 0;
+  for (let code = 0; code < pool.size; code++)
+    pricing[code] = /^\/(pricing|demo)/i.test(pool.values[code]) ? 1 : 0;
   const scorer = new ReferenceScorer(
     {
       pageView: typeIndex("page_view"),
@@ -101,7 +113,14 @@ export function timeReference(d: Dataset): { seconds: number; totals: Int32Array
   const started = performance.now();
   for (let c = 0; c < d.contacts.length; c++) {
     const contact = d.contacts[c];
-    totals[c] = scorer.score(contact, companyOf(d, contact), d.batch, d.starts[c], d.starts[c + 1], d.asOfMs).totalCents;
+    totals[c] = scorer.score(
+      contact,
+      companyOf(d, contact),
+      d.batch,
+      d.starts[c],
+      d.starts[c + 1],
+      d.asOfMs,
+    ).totalCents;
   }
   return { seconds: (performance.now() - started) / 1000, totals };
 }

@@ -60,7 +60,14 @@ export class ReferenceScorer {
     private readonly pricingUrl: Uint8Array,
   ) {}
 
-  score(contact: Props, company: Props | undefined, batch: EventBatch, start: number, end: number, asOf: number) {
+  score(
+    contact: Props,
+    company: Props | undefined,
+    batch: EventBatch,
+    start: number,
+    end: number,
+    asOf: number,
+  ) {
     const t = this.types;
     const times = batch.timeMs;
     const types = batch.type;

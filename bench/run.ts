@@ -4,8 +4,8 @@
  * Prints a table and writes bench/out/batch-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { countDifferences, buildDataset, timeEngine, timeReference } from "./evaluator.js";
 import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
+import { buildDataset, countDifferences, timeEngine, timeReference } from "./evaluator.js";
 
 const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
 const EVENTS_PER_CONTACT = 50;
@@ -37,9 +37,13 @@ interface Row {
 
 async function benchSize(label: string, withEndToEnd: boolean): Promise<Row> {
   const contacts = SIZES[label];
-  process.stderr.write(`\n[${label}] generating ${fmt(contacts)} contacts x ~${EVENTS_PER_CONTACT} events in memory...\n`);
+  process.stderr.write(
+    `\n[${label}] generating ${fmt(contacts)} contacts x ~${EVENTS_PER_CONTACT} events in memory...\n`,
+  );
   const data = buildDataset(contacts, EVENTS_PER_CONTACT);
-  process.stderr.write(`[${label}] ${fmt(data.events)} events built in ${data.buildSeconds.toFixed(1)} s; warming up\n`);
+  process.stderr.write(
+    `[${label}] ${fmt(data.events)} events built in ${data.buildSeconds.toFixed(1)} s; warming up\n`,
+  );
   timeEngine(data, false);
   timeReference(data);
   const engineRuns = [0, 1, 2].map(() => timeEngine(data, false));
@@ -84,7 +88,10 @@ function printTable(rows: Row[]): void {
       "",
       "| `leadscore score` from files | mode | events | wall time (s) | events/s | peak RSS (MB) |",
       "|---|---|---|---|---|---|",
-      ...e2e.map((e) => `| ${e.size} | ${e.mode} | ${fmt(e.events)} | ${e.seconds.toFixed(1)} | ${fmt(e.events / e.seconds)} | ${e.peakRssMb} |`),
+      ...e2e.map(
+        (e) =>
+          `| ${e.size} | ${e.mode} | ${fmt(e.events)} | ${e.seconds.toFixed(1)} | ${fmt(e.events / e.seconds)} | ${e.peakRssMb} |`,
+      ),
     );
   }
   process.stdout.write(`\n${lines.join("\n")}\n`);
@@ -92,9 +99,12 @@ function printTable(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const argIndex = process.argv.indexOf("--sizes");
-  const requested = (argIndex > 0 ? process.argv[argIndex + 1] : (process.env.BENCH_SIZES ?? "100k,1m")).split(",");
+  const requested = (
+    argIndex > 0 ? process.argv[argIndex + 1] : (process.env.BENCH_SIZES ?? "100k,1m")
+  ).split(",");
   const unknown = requested.filter((s) => !(s in SIZES));
-  if (unknown.length) throw new Error(`unknown size ${unknown.join(", ")}; use ${Object.keys(SIZES).join(", ")}`);
+  if (unknown.length)
+    throw new Error(`unknown size ${unknown.join(", ")}; use ${Object.keys(SIZES).join(", ")}`);
   const withEndToEnd = !process.argv.includes("--no-end-to-end");
   const rows: Row[] = [];
   for (const label of requested) rows.push(await benchSize(label, withEndToEnd));

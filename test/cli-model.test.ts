@@ -1,6 +1,5 @@
 /** The model commands (init, validate, diff, schema), run through the built binary in a temp dir. */
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
