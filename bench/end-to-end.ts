@@ -2,7 +2,7 @@
  * End-to-end time of `leadscore score` on demo files, measured by /usr/bin/time (wall time
  * and peak RSS of the scoring process alone), in the default and the --grouped mode.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,7 +63,9 @@ export async function benchScoreCommand(label: string, contacts: number): Promis
       ...(mode === "grouped" ? ["--grouped"] : []),
     ];
     process.stderr.write(`[${label}] leadscore score (${mode})\n`);
-    const output = execFileSync("/usr/bin/time", args, { stdio: ["ignore", "ignore", "pipe"] }).toString();
+    const run = spawnSync("/usr/bin/time", args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`leadscore score failed (${run.status}):\n${run.stderr}`);
+    const output = run.stderr;
     const [seconds, rssKb] = output.trim().split("\n").at(-1)!.split(" ").map(Number);
     results.push({ size: label, mode, events, seconds, peakRssMb: Math.round(rssKb / 1024) });
   }

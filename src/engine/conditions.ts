@@ -129,18 +129,28 @@ export function compileValueTest(c: FieldCondition): ValueTest {
   return remembered(test);
 }
 
-/** Text values repeat (countries, industries, job titles): remember up to this many answers. */
+/**
+ * Text values often repeat (countries, industries, job titles): remember up to this many
+ * answers. Values that never repeat (email addresses) would only pay for the lookups, so a
+ * full memory that answered fewer than half of its lookups is dropped.
+ */
 const REMEMBERED_VALUES = 4096;
 
 function remembered(test: ValueTest): ValueTest {
-  const answers = new Map<string, boolean>();
+  let answers: Map<string, boolean> | null = new Map();
+  let hits = 0;
+  let lookups = 0;
   return (v) => {
-    if (typeof v !== "string") return test(v);
+    if (typeof v !== "string" || answers === null) return test(v);
     let answer = answers.get(v);
-    if (answer === undefined) {
-      answer = test(v);
-      if (answers.size < REMEMBERED_VALUES) answers.set(v, answer);
+    lookups++;
+    if (answer !== undefined) {
+      hits++;
+      return answer;
     }
+    answer = test(v);
+    if (answers.size < REMEMBERED_VALUES) answers.set(v, answer);
+    else if (hits * 2 < lookups) answers = null;
     return answer;
   };
 }
