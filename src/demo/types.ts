@@ -1,3 +1,4 @@
+import { BUILTIN_EVENT_TYPES } from "../model/schema.js";
 /**
  * Records of the demo data set. Field names are the ones model templates and importers use;
  * a field that does not apply is `undefined` (an empty CSV cell, absent from JSON) and a
@@ -87,23 +88,8 @@ export interface DemoContact {
   convertedAt: string;
 }
 
-export const DEMO_EVENT_TYPES = [
-  "page_view",
-  "form_submission",
-  "content_download",
-  "email_open",
-  "email_click",
-  "email_bounce",
-  "webinar_registration",
-  "webinar_attendance",
-  "demo_request",
-  "contact_request",
-  "meeting_booked",
-  "social_interaction",
-  "unsubscribe",
-  "spam_complaint",
-  "order",
-] as const;
+/** The demo emits every built-in event type; drafts.ts indexes them by position. */
+export const DEMO_EVENT_TYPES = BUILTIN_EVENT_TYPES;
 export type DemoEventType = (typeof DEMO_EVENT_TYPES)[number];
 
 export interface DemoEvent {
