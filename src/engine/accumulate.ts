@@ -3,6 +3,7 @@
  * Nothing is allocated per event; the ledger's hit lists are filled only when asked.
  */
 import type { EventBatch } from "./batch.js";
+import { type AccumulateFn, generateAccumulate } from "./codegen.js";
 import { MICRO } from "./decay.js";
 import {
   MatcherMode,
@@ -44,7 +45,13 @@ export class Scratch {
   readonly heapSizes: Int32Array;
   readonly hits: IndexList[];
 
-  constructor(readonly table: MatcherTable) {
+  /** The hot loop: generated for the model (codegen.ts), or the generic one below. */
+  readonly accumulate: AccumulateFn;
+
+  constructor(
+    readonly table: MatcherTable,
+    options: { codegen?: boolean } = {},
+  ) {
     const n = table.size;
     this.acc = new Float64Array(n * STRIDE);
     this.windowStart = new Float64Array(n);
@@ -53,6 +60,16 @@ export class Scratch {
     );
     this.heapSizes = new Int32Array(n);
     this.hits = table.specs.map(() => new IndexList());
+    this.accumulate =
+      options.codegen === false
+        ? this.accumulateGeneric.bind(this)
+        : generateAccumulate(table, {
+            acc: this.acc,
+            windowStart: this.windowStart,
+            heapPush: (m, micro) => this.heapPush(m, micro),
+            hits: this.hits,
+            idBefore,
+          });
   }
 
   /** Slot values before any event: copied in one go at each reset. */
@@ -116,8 +133,8 @@ export class Scratch {
     }
   }
 
-  /** One pass over events [start, end) of the batch, as of asOfMs. */
-  accumulate(batch: EventBatch, start: number, end: number, asOfMs: number, collect: boolean): void {
+  /** One pass over events [start, end) of the batch, as of asOfMs: the model-independent loop. */
+  accumulateGeneric(batch: EventBatch, start: number, end: number, asOfMs: number, collect: boolean): void {
     const { acc, windowStart, table, hits } = this;
     const { byType, filters, modes, latestOnly, pointsOf, weights, decayRates, numberColumns } = table;
     const types = batch.type;

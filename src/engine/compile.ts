@@ -104,7 +104,10 @@ export class CompiledEvaluator implements Evaluator {
   /** Reused for every contact: the finalisers read it, nothing keeps it. */
   private readonly context: FinalizeContext;
 
-  constructor(readonly model: Model) {
+  constructor(
+    readonly model: Model,
+    options: CompileOptions = {},
+  ) {
     const fields = collectFields(model);
     this.contactFields = fields.contact;
     this.companyFields = fields.company;
@@ -137,7 +140,7 @@ export class CompiledEvaluator implements Evaluator {
         ),
       numberColumn: (field) => this.eventNumberFields.indexOf(field),
     });
-    this.scratch = new Scratch(this.table);
+    this.scratch = new Scratch(this.table, options);
     this.context = {
       contact: {},
       company: undefined,
@@ -242,6 +245,11 @@ function clampDimension(d: CompiledDimension, sum: number, ledger: LedgerLine[] 
   return clamped;
 }
 
-export function compileModel(model: Model): Evaluator {
-  return new CompiledEvaluator(model);
+export interface CompileOptions {
+  /** Generate the model's hot loop as JavaScript (default). false: the generic loop, for tests. */
+  codegen?: boolean;
+}
+
+export function compileModel(model: Model, options: CompileOptions = {}): Evaluator {
+  return new CompiledEvaluator(model, options);
 }

@@ -250,4 +250,26 @@ describe("engine properties", () => {
       { numRuns: 200 },
     );
   });
+
+  it("the generated hot loop computes exactly what the generic loop computes", () => {
+    fc.assert(
+      fc.property(
+        modelArb,
+        fc.array(eventArb, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 200 }),
+        (model, raw, asOfDay) => {
+          const events = toEvents(raw);
+          const asOf = START + asOfDay * DAY;
+          const generated = compileModel(model);
+          const generic = compileModel(model, { codegen: false });
+          for (const ledger of [false, true]) {
+            expect(evaluate(generated, contact, company, events, asOf, { ledger })).toEqual(
+              evaluate(generic, contact, company, events, asOf, { ledger }),
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
