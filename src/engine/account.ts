@@ -26,7 +26,10 @@ export function evaluateAccount(
   for (const rule of rules) cents += rule.finalize(f);
   if (account.rollup) {
     const { method, k = 3, of = "total", weight = 1 } = account.rollup;
-    const scores = contacts.map((c) => (of === "total" ? c.total : (c.dimensions[of] ?? 0)));
+    // A disqualified contact (a competitor, a student...) is no sign of the account's interest.
+    const counted = contacts.filter((c) => !c.disqualified);
+    const scores = counted.map((c) => (of === "total" ? c.total : (c.dimensions[of] ?? 0)));
+    const left = contacts.length - counted.length;
     const value = rollupValue(method, k, scores);
     const points = Math.round(weight * value * 100);
     cents += points;
@@ -38,7 +41,9 @@ export function evaluateAccount(
       points: points / 100,
       basePoints: Math.round(value * 100) / 100,
       decayedPoints: Math.round(value * 100) / 100,
-      reason: `${how} of ${scores.length} contacts' ${of}${weight !== 1 ? ` x ${weight}` : ""}`,
+      reason: `${how} of ${scores.length} contacts' ${of}${weight !== 1 ? ` x ${weight}` : ""}${
+        left > 0 ? ` (${left} disqualified left out)` : ""
+      }`,
       value: Math.round(value * 100) / 100,
     });
   }
