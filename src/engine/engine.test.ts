@@ -433,4 +433,14 @@ describe("account scores", () => {
       compileModel(accountModel("topMean")).evaluateAccount({ industry: "retail" }, contacts).score,
     ).toBe(40);
   });
+
+  it("leaves disqualified contacts out of the roll-up", () => {
+    const competitor = { total: 90, dimensions: { fit: 90 }, disqualified: true } as unknown as ScoreResult;
+    const account = compileModel(accountModel("max")).evaluateAccount({ industry: "retail" }, [
+      ...contacts,
+      competitor,
+    ]);
+    expect(account.score).toBe(50);
+    expect(account.ledger[0].reason).toContain("1 disqualified left out");
+  });
 });
