@@ -1,41 +1,21 @@
-/** The model commands (init, validate, diff, schema), run through the built binary in a temp dir. */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelJsonSchemaText } from "../src/model/json-schema.js";
 import { TEMPLATE_NAMES } from "../src/model/templates.js";
+import { Workspace } from "./helpers/cli.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "leadscore.js");
+let ws: Workspace;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function leadscore(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)("node", [BIN, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const leadscore = (...args: string[]) => ws.run(...args);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "leadscore-cli-"));
+  ws = await Workspace.create("leadscore-cli-");
+  dir = ws.dir;
 });
 
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => ws.remove());
 
 describe("leadscore init", () => {
   it("writes the b2b template to model.yaml and refuses to overwrite it", async () => {

@@ -1,35 +1,16 @@
-/** `leadscore demo`, run through the built binary in a temp dir, and its files read back. */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../src/demo/generator.js";
 import { COMPANY_FIELDS, CONTACT_FIELDS, EVENT_FIELDS, OUTCOME_FIELDS } from "../src/demo/types.js";
+import { Workspace } from "./helpers/cli.js";
 import { contactProblems } from "./helpers/demo.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "leadscore.js");
+let ws: Workspace;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function leadscore(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)("node", [BIN, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const leadscore = (...args: string[]) => ws.run(...args);
 
 function readCsv(text: string): { header: string[]; rows: Record<string, string>[] } {
   const header = text.slice(0, text.indexOf("\n")).split(",");
@@ -41,12 +22,11 @@ async function readOutput(out: string, name: string, format = "csv"): Promise<st
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "leadscore-demo-"));
+  ws = await Workspace.create("leadscore-demo-");
+  dir = ws.dir;
 });
 
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => ws.remove());
 
 describe("leadscore demo", () => {
   it("writes four parseable CSV files with the documented headers and a summary", async () => {
