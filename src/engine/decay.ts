@@ -48,5 +48,5 @@ export function microPoints(points: number, weight: number): number {
 
 /** Integer cents from micro-points (the ledger shows 2 decimals). */
 export function microToCents(micro: number): number {
-  return Math.round(micro / 10_000);
+  return Math.round(micro / 10_000) + 0; // + 0: no negative zero
 }

@@ -61,8 +61,9 @@ export interface CompiledRule {
   finalize: Finalizer;
 }
 
-const cents = (points: number) => Math.round(points * 100);
-const fromCents = (value: number) => value / 100;
+// + 0 turns a negative zero (Math.round(-0.4)) into 0: no score or ledger line reads -0.
+const cents = (points: number) => Math.round(points * 100) + 0;
+const fromCents = (value: number) => value / 100 + 0;
 
 /**
  * Event ids of these batch indices, most recent first (ties by id), so evidence does not

@@ -57,8 +57,8 @@ export function scoreResult(
   const totalLines: TotalLine[] | null = shape.ledger ? [] : null;
   let totalCents = 0;
   for (const d of shape.dimensionCents) {
-    dimensions[d.id] = d.cents / 100;
-    const weighted = Math.round(d.weight * d.cents);
+    dimensions[d.id] = d.cents / 100 + 0; // + 0: no negative zero
+    const weighted = Math.round(d.weight * d.cents) + 0;
     totalCents += weighted;
     totalLines?.push({ dimension: d.id, weight: d.weight, points: weighted / 100 });
   }
@@ -71,7 +71,7 @@ export function scoreResult(
       totalLines?.push({ dimension: "clamp", weight: 1, points: (clamped - totalCents) / 100 });
     totalCents = clamped;
   }
-  const total = totalCents / 100;
+  const total = totalCents / 100 + 0;
   const thresholds = model.thresholds ?? {};
   const fitGrade = fitGradeOf(dimensions, thresholds.grades?.fit);
   const engagementGrade = engagementGradeOf(dimensions, thresholds.grades?.engagement);
