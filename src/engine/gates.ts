@@ -1,8 +1,8 @@
 /** Disqualification gates: kept apart from points, they force a lead out of MQL. */
 import type { Gate } from "../model/schema.js";
-import { compileRecordPredicate, conditionFields, resolveFieldPath } from "./conditions.js";
+import { compileRecordPredicate, conditionFields } from "./conditions.js";
+import { evidenceIds, type FinalizeContext, fieldValues } from "./finalize.js";
 import { MatcherMode, type MatcherTable, SLOT_COUNT, SLOT_LAST_INDEX, STRIDE } from "./matchers.js";
-import { evidenceIds, type FinalizeContext } from "./rules.js";
 import type { Disqualification } from "./types.js";
 
 export interface CompiledGate {
@@ -19,12 +19,7 @@ export function compileGate(gate: Gate, table: MatcherTable): CompiledGate {
       id: gate.id,
       check(f, into) {
         if (!test(f.contact, f.company)) return;
-        const fields: Record<string, unknown> = {};
-        for (const path of paths) {
-          const { scope, name } = resolveFieldPath(path, "contact");
-          fields[path] = (scope === "company" ? f.company?.[name] : f.contact[name]) ?? null;
-        }
-        into.push({ gateId: gate.id, reason: gate.reason, fields });
+        into.push({ gateId: gate.id, reason: gate.reason, fields: fieldValues(f, paths, "contact") });
       },
     };
   }

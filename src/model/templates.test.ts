@@ -1,30 +1,17 @@
 import { RE2JS } from "re2js";
 import { describe, expect, it } from "vitest";
+import { COMPANY_FIELDS, CONTACT_FIELDS, EVENT_FIELDS } from "../demo/types.js";
 import { parseModel } from "./parse.js";
 import type { Model, Rule } from "./schema.js";
 import { readTemplate } from "./template-files.js";
 import { isTemplateName, TEMPLATE_NAMES, TEMPLATES } from "./templates.js";
 
 // The field names the demo data generator writes; templates must use these and no others.
+// convertedAt is the outcome itself, and an event's own columns are not properties.
 const DEMO_FIELDS = {
-  contact: [
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "jobTitle",
-    "phone",
-    "country",
-    "leadSource",
-    "companyId",
-    "lifecycleStage",
-    "emailStatus",
-    "unsubscribed",
-    "budget",
-    "purchaseTimeframeDays",
-  ],
-  company: ["id", "name", "domain", "industry", "employees", "revenue", "country"],
-  event: ["url", "form_id", "campaign", "content_id", "product", "value", "duration_s"],
+  contact: CONTACT_FIELDS.filter((field) => field !== "convertedAt"),
+  company: [...COMPANY_FIELDS],
+  event: EVENT_FIELDS.filter((field) => !["id", "contactId", "type", "timestamp"].includes(field)),
 };
 
 async function template(name: (typeof TEMPLATE_NAMES)[number]): Promise<Model> {

@@ -1,0 +1,66 @@
+/** Property rules and cases: points from the contact's (or company's) fields. */
+import type { CasesRule, PropertyRule } from "../model/schema.js";
+import { compileRecordPredicate, conditionFields, describeCondition } from "./conditions.js";
+import { type CompiledRule, cents, fieldValues, fromCents, line } from "./finalize.js";
+
+export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "company"): CompiledRule {
+  const test = compileRecordPredicate(rule.when, bareScope);
+  const fields = conditionFields(rule.when);
+  const value = cents(rule.points);
+  const reason = `${describeCondition(rule.when)}: ${rule.points} points`;
+  return {
+    id: rule.id,
+    finalize(f) {
+      if (!test(f.contact, f.company)) return 0;
+      if (f.ledger) {
+        const points = fromCents(value);
+        line(f, {
+          dimension: f.dimension,
+          ruleId: rule.id,
+          kind: "property",
+          points,
+          basePoints: points,
+          decayedPoints: points,
+          reason,
+        });
+        f.ledger[f.ledger.length - 1].fields = fieldValues(f, fields, bareScope);
+      }
+      return value;
+    },
+  };
+}
+
+export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "company"): CompiledRule {
+  const cases = rule.cases.map((c) => ({
+    test: compileRecordPredicate(c.when, bareScope),
+    value: cents(c.points),
+    reason: `${describeCondition(c.when)}: ${c.points} points`,
+  }));
+  const fields = rule.cases
+    .flatMap((c) => conditionFields(c.when))
+    .filter((x, i, all) => all.indexOf(x) === i);
+  const otherwise = cents(rule.otherwise ?? 0);
+  return {
+    id: rule.id,
+    finalize(f) {
+      const hit = cases.find((c) => c.test(f.contact, f.company));
+      const value = hit ? hit.value : otherwise;
+      if (value === 0 && !hit) return 0;
+      if (f.ledger) {
+        const points = fromCents(value);
+        const reason = hit ? hit.reason : `no case matched: ${rule.otherwise} points`;
+        line(f, {
+          dimension: f.dimension,
+          ruleId: rule.id,
+          kind: "cases",
+          points,
+          basePoints: points,
+          decayedPoints: points,
+          reason,
+        });
+        f.ledger[f.ledger.length - 1].fields = fieldValues(f, fields, bareScope);
+      }
+      return value;
+    },
+  };
+}
