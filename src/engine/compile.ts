@@ -184,14 +184,15 @@ export class CompiledEvaluator implements Evaluator {
     f.start = start;
     f.ledger = ledger;
     const shape: ResultShape = { dimensionCents: [], ledger };
-    for (const d of this.dimensions) {
+    for (let k = 0; k < this.dimensions.length; k++) {
+      const d = this.dimensions[k];
       f.dimension = d.id;
       let sum = 0;
-      for (const rule of d.rules) sum += rule.finalize(f);
+      for (let r = 0; r < d.rules.length; r++) sum += d.rules[r].finalize(f);
       shape.dimensionCents.push({ id: d.id, weight: d.weight, cents: clampDimension(d, sum, ledger) });
     }
     const disqualifications: Disqualification[] = [];
-    for (const gate of this.gates) gate.check(f, disqualifications);
+    for (let g = 0; g < this.gates.length; g++) this.gates[g].check(f, disqualifications);
     return scoreResult(this.plan, shape, disqualifications);
   }
 

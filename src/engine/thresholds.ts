@@ -44,6 +44,14 @@ export function bandOf(total: number): string {
   return "81-100";
 }
 
+/** The grade matrix's cells, looked up rather than concatenated for every contact. */
+const MATRIX: Record<FitGrade, Record<EngagementGrade, string>> = {
+  A: { "1": "A1", "2": "A2", "3": "A3" },
+  B: { "1": "B1", "2": "B2", "3": "B3" },
+  C: { "1": "C1", "2": "C2", "3": "C3" },
+  D: { "1": "D1", "2": "D2", "3": "D3" },
+};
+
 export const BANDS = ["0-20", "21-40", "41-60", "61-80", "81-100"] as const;
 
 export function scoreResult(
@@ -75,7 +83,7 @@ export function scoreResult(
   const thresholds = model.thresholds ?? {};
   const fitGrade = fitGradeOf(dimensions, thresholds.grades?.fit);
   const engagementGrade = engagementGradeOf(dimensions, thresholds.grades?.engagement);
-  const matrix = fitGrade && engagementGrade ? `${fitGrade}${engagementGrade}` : null;
+  const matrix = fitGrade && engagementGrade ? MATRIX[fitGrade][engagementGrade] : null;
   const temperature = temperatureOf(total, thresholds.temperature);
   const disqualified = disqualifications.length > 0;
   const result: ScoreResult = {

@@ -42,10 +42,16 @@ export function toText(value: unknown, caseSensitive: boolean): string {
 export function emailDomain(value: unknown): string {
   if (typeof value !== "string") return "";
   const at = value.lastIndexOf("@");
-  return at < 0
-    ? ""
-    : value
-        .slice(at + 1)
-        .trim()
-        .toLowerCase();
+  if (at < 0) return "";
+  const domain = value.slice(at + 1);
+  return isCleanDomain(domain) ? domain : domain.trim().toLowerCase();
+}
+
+/** Most domains are already lower-case and trimmed: then no new string is needed. */
+function isCleanDomain(domain: string): boolean {
+  for (let i = 0; i < domain.length; i++) {
+    const c = domain.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c <= 32) return false;
+  }
+  return true;
 }
