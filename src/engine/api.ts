@@ -26,6 +26,20 @@ export interface Evaluator extends BatchLayout {
     options?: EvaluateOptions,
   ): ScoreResult;
   /**
+   * For every aggregate and recency rule (by id), the number its bands are read on for the
+   * contact whose events are batch[start, end): the aggregate's value, or the days since the
+   * last matching activity; null when there is none. The same numbers as the ledger's `value`,
+   * unrounded (used to calibrate bands on real data).
+   */
+  ruleValues(
+    contact: Properties,
+    company: Properties | undefined,
+    batch: EventBatch,
+    start: number,
+    end: number,
+    asOfMs: number,
+  ): Record<string, number | null>;
+  /**
    * Indices (ascending) of the events in batch[start, end) that can still change a score or
    * its ledger at any date from asOfMs on; the others can be forgotten (incremental state).
    */

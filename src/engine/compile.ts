@@ -172,17 +172,8 @@ export class CompiledEvaluator implements Evaluator {
     options: EvaluateOptions = {},
   ): ScoreResult {
     const collect = options.ledger === true;
-    this.binding.batch = batch;
-    this.scratch.reset(asOfMs, collect);
-    this.scratch.accumulate(batch, start, end, asOfMs, collect);
     const ledger: LedgerLine[] | null = collect ? [] : null;
-    const f = this.context;
-    f.contact = contact;
-    f.company = company;
-    f.asOfMs = asOfMs;
-    f.batch = batch;
-    f.start = start;
-    f.ledger = ledger;
+    const f = this.prepare(contact, company, batch, start, end, asOfMs, ledger);
     const shape: ResultShape = { dimensionCents: [], ledger };
     for (let k = 0; k < this.dimensions.length; k++) {
       const d = this.dimensions[k];
@@ -194,6 +185,44 @@ export class CompiledEvaluator implements Evaluator {
     const disqualifications: Disqualification[] = [];
     for (let g = 0; g < this.gates.length; g++) this.gates[g].check(f, disqualifications);
     return scoreResult(this.plan, shape, disqualifications);
+  }
+
+  ruleValues(
+    contact: Properties,
+    company: Properties | undefined,
+    batch: EventBatch,
+    start: number,
+    end: number,
+    asOfMs: number,
+  ): Record<string, number | null> {
+    const f = this.prepare(contact, company, batch, start, end, asOfMs, null);
+    const values: Record<string, number | null> = {};
+    for (const d of this.dimensions)
+      for (const rule of d.rules) if (rule.value) values[rule.id] = rule.value(f);
+    return values;
+  }
+
+  /** Accumulates the events of batch[start, end) and sets up the context the finalisers read. */
+  private prepare(
+    contact: Properties,
+    company: Properties | undefined,
+    batch: EventBatch,
+    start: number,
+    end: number,
+    asOfMs: number,
+    ledger: LedgerLine[] | null,
+  ): FinalizeContext {
+    this.binding.batch = batch;
+    this.scratch.reset(asOfMs, ledger !== null);
+    this.scratch.accumulate(batch, start, end, asOfMs, ledger !== null);
+    const f = this.context;
+    f.contact = contact;
+    f.company = company;
+    f.asOfMs = asOfMs;
+    f.batch = batch;
+    f.start = start;
+    f.ledger = ledger;
+    return f;
   }
 
   retainedEvents(batch: EventBatch, start: number, end: number, asOfMs: number): number[] {

@@ -27,6 +27,8 @@ export type Finalizer = (f: FinalizeContext) => number;
 export interface CompiledRule {
   id: string;
   finalize: Finalizer;
+  /** Aggregate and recency rules: the number their bands are read on (null: none), from the same slots. */
+  value?: (f: FinalizeContext) => number | null;
 }
 
 // + 0 turns a negative zero (Math.round(-0.4)) into 0: no score or ledger line reads -0.

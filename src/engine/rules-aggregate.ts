@@ -8,6 +8,7 @@ import {
   DAY_MS,
   eventLabel,
   evidenceIds,
+  type FinalizeContext,
   fromCents,
   latestEvidence,
   line,
@@ -43,10 +44,12 @@ export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): 
   const label = `${rule.aggregate}${rule.of ? ` of ${rule.of}` : ""} over ${eventLabel(rule.event, rule.where)}${
     rule.within !== undefined ? ` in the last ${rule.within}` : ""
   }`;
+  const valueAt = (f: FinalizeContext) => aggregateValue(rule.aggregate, f.scratch.acc, m * STRIDE, f.asOfMs);
   return {
     id: rule.id,
+    value: valueAt,
     finalize(f) {
-      const value = aggregateValue(rule.aggregate, f.scratch.acc, m * STRIDE, f.asOfMs);
+      const value = valueAt(f);
       const band = value === null ? undefined : bandPoints(rule.bands, value);
       const points = band ? band.points : (rule.otherwise ?? 0);
       const result = cents(points);
@@ -77,7 +80,13 @@ function describeBand(b: { min?: number; max?: number }): string {
   return `band <= ${b.max}`;
 }
 
-function aggregateValue(kind: AggregateRule["aggregate"], acc: Float64Array, s: number, asOfMs: number) {
+/** The value of an aggregate from its matcher's slots (at s): what its bands are read on. */
+export function aggregateValue(
+  kind: AggregateRule["aggregate"],
+  acc: Float64Array,
+  s: number,
+  asOfMs: number,
+) {
   const count = acc[s + SLOT_COUNT];
   switch (kind) {
     case "count":
@@ -97,6 +106,11 @@ function aggregateValue(kind: AggregateRule["aggregate"], acc: Float64Array, s: 
   }
 }
 
+/** Days from a last activity (-Infinity: none) to the as-of date; null when there is none. */
+function daysSince(lastMs: number, asOfMs: number): number | null {
+  return Number.isFinite(lastMs) ? (asOfMs - lastMs) / DAY_MS : null;
+}
+
 export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): CompiledRule {
   const m = table.add({
     event: rule.recency.event ?? "*",
@@ -110,17 +124,20 @@ export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): Comp
     points: b.points,
   }));
   const label = eventLabel(rule.recency.event ?? "*", rule.recency.where);
+  const lastTime = (f: FinalizeContext) => f.scratch.acc[m * STRIDE + SLOT_LAST_TIME];
   return {
     id: rule.id,
+    value: (f) => daysSince(lastTime(f), f.asOfMs),
     finalize(f) {
-      const last = f.scratch.acc[m * STRIDE + SLOT_LAST_TIME];
+      const last = lastTime(f);
       const age = f.asOfMs - last;
       const band = Number.isFinite(last) ? bands.find((b) => age < b.withinMs) : undefined;
       const points = band ? band.points : (rule.otherwise ?? 0);
       const result = cents(points);
       if (result === 0 && !band) return 0;
       if (f.ledger) {
-        const days = Number.isFinite(last) ? Math.round((age / DAY_MS) * 100) / 100 : null;
+        const exact = daysSince(last, f.asOfMs);
+        const days = exact === null ? null : Math.round(exact * 100) / 100;
         const p = fromCents(result);
         const when = days === null ? `no ${label} yet` : `last ${label} ${days} days ago`;
         line(f, {
