@@ -14,6 +14,7 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/quickstart.js"),
   () => import("./commands/score.js"),
   () => import("./commands/explain.js"),
+  () => import("./commands/calibrate.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {
