@@ -6,6 +6,7 @@
 import type { Evaluator, Properties } from "../../engine/index.js";
 import { CANONICAL_COLUMNS, type ColumnMapping } from "../../io/mapping.js";
 import type { Accessor, RecordSource, Row } from "../../io/source.js";
+import type { BadRowLog } from "./bad-rows.js";
 import { numericFields } from "./numeric-fields.js";
 
 /** A value as an identifier: trimmed text, undefined when missing or blank. */
@@ -177,4 +178,20 @@ export function eventReader(source: RecordSource, mapping: ColumnMapping, evalua
     missingColumns:
       source.format === "jsonl" ? [] : required.filter((name) => mapping.columnOf(name) === undefined),
   };
+}
+
+/** A contact row's id; a malformed row or a row without id is logged as bad and gives undefined. */
+export async function contactIdOf(
+  row: Row,
+  reader: ContactReader,
+  path: string,
+  badRows: BadRowLog,
+): Promise<string | undefined> {
+  if (row.problem !== undefined) {
+    await badRows.add("malformed row", path, row.line, `contact row ${row.problem}`);
+    return undefined;
+  }
+  const id = reader.id(row);
+  if (id === undefined) await badRows.add("missing contact id", path, row.line, "the contact row has no id");
+  return id;
 }

@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import { UserError } from "../errors.js";
 import { EventCursor, type PendingEvent } from "./event-cursor.js";
 import type { Inputs } from "./inputs.js";
+import { contactIdOf } from "./readers.js";
 import type { RunParts } from "./scorer.js";
 
 export async function scoreGrouped(inputs: Inputs, parts: RunParts): Promise<void> {
@@ -22,15 +23,8 @@ export async function scoreGrouped(inputs: Inputs, parts: RunParts): Promise<voi
   progress.phase("scoring");
   for await (const rows of source.batches()) {
     for (const row of rows) {
-      if (row.problem !== undefined) {
-        await badRows.add("malformed row", source.path, row.line, `contact row ${row.problem}`);
-        continue;
-      }
-      const id = reader.id(row);
-      if (id === undefined) {
-        await badRows.add("missing contact id", source.path, row.line, "the contact row has no id");
-        continue;
-      }
+      const id = await contactIdOf(row, reader, source.path, badRows);
+      if (id === undefined) continue;
       if (id === previousId) {
         const message = `contact "${id}" is already on line ${previousLine}; this row is not scored`;
         await badRows.add("duplicate contact id", source.path, row.line, message);

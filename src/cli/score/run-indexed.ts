@@ -11,6 +11,7 @@ import { ContactDirectory } from "./contact-directory.js";
 import { type EventIndex, flaggedEvents, rangeOf, readEventIndex } from "./event-index.js";
 import type { Inputs } from "./inputs.js";
 import { LineIndex } from "./line-index.js";
+import { contactIdOf } from "./readers.js";
 import type { RunParts } from "./scorer.js";
 
 function emptyIndex(evaluator: Evaluator): EventIndex {
@@ -47,15 +48,8 @@ async function scoreContacts(source: RecordSource, inputs: Inputs, index: EventI
   const seenLine: number[] = new Array(index.contactsWithEvents).fill(0);
   for await (const rows of source.batches()) {
     for (const row of rows) {
-      if (row.problem !== undefined) {
-        await badRows.add("malformed row", source.path, row.line, `contact row ${row.problem}`);
-        continue;
-      }
-      const id = reader.id(row);
-      if (id === undefined) {
-        await badRows.add("missing contact id", source.path, row.line, "the contact row has no id");
-        continue;
-      }
+      const id = await contactIdOf(row, reader, source.path, badRows);
+      if (id === undefined) continue;
       const c = index.directory.intern(id);
       if (c === seenLine.length) seenLine.push(0);
       if (seenLine[c] !== 0) {
