@@ -1,3 +1,4 @@
+import { COMPANY_FIELD_NAMES, CONTACT_FIELD_NAMES, EVENT_COLUMN_NAMES } from "../model/fields.js";
 import { BUILTIN_EVENT_TYPES } from "../model/schema.js";
 /**
  * Records of the demo data set. Field names are the ones model templates and importers use;
@@ -5,39 +6,13 @@ import { BUILTIN_EVENT_TYPES } from "../model/schema.js";
  * missing text property is "" (the CRM has the column but nobody filled it).
  */
 
-export const COMPANY_FIELDS = [
-  "id",
-  "name",
-  "domain",
-  "industry",
-  "employees",
-  "revenue",
-  "country",
-] as const;
+export const COMPANY_FIELDS = COMPANY_FIELD_NAMES;
 
-export const CONTACT_FIELDS = [
-  "id",
-  "email",
-  "firstName",
-  "lastName",
-  "jobTitle",
-  "phone",
-  "country",
-  "leadSource",
-  "companyId",
-  "lifecycleStage",
-  "emailStatus",
-  "unsubscribed",
-  "budget",
-  "purchaseTimeframeDays",
-  "convertedAt",
-] as const;
+/** The canonical contact fields, and when the contact converted (the outcome: never a model input). */
+export const CONTACT_FIELDS = [...CONTACT_FIELD_NAMES, "convertedAt"] as const;
 
 export const EVENT_FIELDS = [
-  "id",
-  "contactId",
-  "type",
-  "timestamp",
+  ...EVENT_COLUMN_NAMES,
   "url",
   "form_id",
   "campaign",

@@ -4,27 +4,14 @@
  * those map to "company.<field>" and stand in for the company when no companies file has it.
  */
 
+import { COMPANY_FIELD_NAMES, CONTACT_FIELD_NAMES, EVENT_COLUMN_NAMES } from "../model/fields.js";
+
 export type Entity = "contact" | "company" | "event";
 
 export const CANONICAL_COLUMNS: Record<Entity, readonly string[]> = {
-  contact: [
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "jobTitle",
-    "phone",
-    "country",
-    "leadSource",
-    "companyId",
-    "lifecycleStage",
-    "emailStatus",
-    "unsubscribed",
-    "budget",
-    "purchaseTimeframeDays",
-  ],
-  company: ["id", "name", "domain", "industry", "employees", "revenue", "country"],
-  event: ["id", "contactId", "type", "timestamp"],
+  contact: CONTACT_FIELD_NAMES,
+  company: COMPANY_FIELD_NAMES,
+  event: EVENT_COLUMN_NAMES,
 };
 
 export interface CrmTable {

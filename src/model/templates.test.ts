@@ -1,6 +1,7 @@
 import { RE2JS } from "re2js";
 import { describe, expect, it } from "vitest";
-import { COMPANY_FIELDS, CONTACT_FIELDS, EVENT_FIELDS } from "../demo/types.js";
+import { EVENT_FIELDS } from "../demo/types.js";
+import { COMPANY_FIELD_NAMES, CONTACT_FIELD_NAMES, EVENT_COLUMN_NAMES } from "./fields.js";
 import { parseModel } from "./parse.js";
 import type { Model, Rule } from "./schema.js";
 import { readTemplate } from "./template-files.js";
@@ -9,9 +10,9 @@ import { isTemplateName, TEMPLATE_NAMES, TEMPLATES } from "./templates.js";
 // The field names the demo data generator writes; templates must use these and no others.
 // convertedAt is the outcome itself, and an event's own columns are not properties.
 const DEMO_FIELDS = {
-  contact: CONTACT_FIELDS.filter((field) => field !== "convertedAt"),
-  company: [...COMPANY_FIELDS],
-  event: EVENT_FIELDS.filter((field) => !["id", "contactId", "type", "timestamp"].includes(field)),
+  contact: [...CONTACT_FIELD_NAMES],
+  company: [...COMPANY_FIELD_NAMES],
+  event: EVENT_FIELDS.filter((field) => !(EVENT_COLUMN_NAMES as readonly string[]).includes(field)),
 };
 
 async function template(name: (typeof TEMPLATE_NAMES)[number]): Promise<Model> {
