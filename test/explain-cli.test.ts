@@ -1,7 +1,7 @@
 /** `leadscore explain`: one contact's ledger, as a salesperson reads it, or as JSON. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Workspace } from "./helpers/cli.js";
-import { AS_OF, COMPANIES, CONTACTS, EVENTS, MODEL } from "./helpers/score-fixtures.js";
+import type { Workspace } from "./helpers/cli.js";
+import { AS_OF, fixtureWorkspace, MODEL } from "./helpers/score-fixtures.js";
 
 let ws: Workspace;
 const inputs = ["--model", "model.yaml", "--contacts", "contacts.csv", "--events", "events.csv"];
@@ -9,11 +9,7 @@ const explain = (...args: string[]) =>
   ws.run("explain", ...inputs, "--companies", "companies.csv", "--as-of", AS_OF, ...args);
 
 beforeAll(async () => {
-  ws = await Workspace.create();
-  await ws.write("model.yaml", MODEL);
-  await ws.write("contacts.csv", CONTACTS);
-  await ws.write("companies.csv", COMPANIES);
-  await ws.write("events.csv", EVENTS);
+  ws = await fixtureWorkspace();
 });
 afterAll(() => ws.remove());
 

@@ -1,26 +1,14 @@
 /** `leadscore score` end to end: the built binary on real files in a temporary directory. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Workspace } from "./helpers/cli.js";
-import {
-  AS_OF,
-  COMPANIES,
-  CONTACTS,
-  EVENTS,
-  EXPECTED,
-  EXPECTED_BAD_ROWS,
-  MODEL,
-} from "./helpers/score-fixtures.js";
+import type { Workspace } from "./helpers/cli.js";
+import { AS_OF, EXPECTED, EXPECTED_BAD_ROWS, fixtureWorkspace } from "./helpers/score-fixtures.js";
 
 let ws: Workspace;
 const inputs = ["--model", "model.yaml", "--contacts", "contacts.csv", "--as-of", AS_OF];
 const all = [...inputs, "--events", "events.csv", "--companies", "companies.csv"];
 
 beforeAll(async () => {
-  ws = await Workspace.create();
-  await ws.write("model.yaml", MODEL);
-  await ws.write("contacts.csv", CONTACTS);
-  await ws.write("companies.csv", COMPANIES);
-  await ws.write("events.csv", EVENTS);
+  ws = await fixtureWorkspace();
 });
 afterAll(() => ws.remove());
 

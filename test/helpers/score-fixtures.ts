@@ -1,4 +1,5 @@
 /** A small hand-made model, contacts, companies and events, with the scores they must give. */
+import { Workspace } from "./cli.js";
 
 export const AS_OF = "2026-06-01";
 
@@ -81,3 +82,13 @@ export const EXPECTED_BAD_ROWS = [
   "events.csv:6: unknown contact",
   "events.csv:10: unknown contact",
 ];
+
+/** A workspace holding the fixture files: model.yaml, contacts.csv, companies.csv, events.csv. */
+export async function fixtureWorkspace(): Promise<Workspace> {
+  const ws = await Workspace.create();
+  await ws.write("model.yaml", MODEL);
+  await ws.write("contacts.csv", CONTACTS);
+  await ws.write("companies.csv", COMPANIES);
+  await ws.write("events.csv", EVENTS);
+  return ws;
+}
