@@ -15,6 +15,8 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/score.js"),
   () => import("./commands/explain.js"),
   () => import("./commands/calibrate.js"),
+  () => import("./commands/serve.js"),
+  () => import("./commands/keys.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {

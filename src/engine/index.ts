@@ -42,4 +42,11 @@ export function evaluate(
   const batch = builder.build();
   return evaluator.evaluateRange(contact, company, batch, 0, batch.size, toTimeMs(asOf), options);
 }
-export { applyEvent, type ContactState, emptyState, evaluateState, type StoredEvent } from "./state.js";
+export {
+  applyEvent,
+  applyEvents,
+  type ContactState,
+  emptyState,
+  evaluateState,
+  type StoredEvent,
+} from "./state.js";

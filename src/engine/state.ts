@@ -52,8 +52,19 @@ function batchOf(evaluator: Evaluator, events: readonly StoredEvent[]) {
 
 /** The state after one more event; events that can no longer count are dropped. */
 export function applyEvent(evaluator: Evaluator, state: ContactState, event: ScoringEvent): ContactState {
-  const events = [...state.events, slim(evaluator, event)].sort(compareEvents);
-  const watermarkMs = Math.max(state.watermarkMs, event.timeMs);
+  return applyEvents(evaluator, state, [event]);
+}
+
+/** The state after several more events, in any order (one sort and one pruning for all). */
+export function applyEvents(
+  evaluator: Evaluator,
+  state: ContactState,
+  added: readonly ScoringEvent[],
+): ContactState {
+  if (added.length === 0) return state;
+  const events = [...state.events, ...added.map((event) => slim(evaluator, event))].sort(compareEvents);
+  let watermarkMs = state.watermarkMs;
+  for (const event of added) if (event.timeMs > watermarkMs) watermarkMs = event.timeMs;
   const batch = batchOf(evaluator, events);
   const keep = evaluator.retainedEvents(batch, 0, batch.size, watermarkMs);
   return { watermarkMs, events: keep.map((i) => events[i]) };

@@ -1,0 +1,86 @@
+/** `leadscore keys`: create, list and revoke API keys, directly in the service's database. */
+import type { Command } from "commander";
+import { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../../service/api-keys.js";
+import { ConfigError, loadConfig } from "../../service/config.js";
+import { type Database, openDatabase } from "../../store/database.js";
+import { UserError } from "../errors.js";
+
+interface DbOptions {
+  config?: string;
+  dataDir?: string;
+}
+
+async function withDatabase<T>(options: DbOptions, run: (database: Database) => Promise<T>): Promise<T> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({ file: options.config, overrides: { dataDir: options.dataDir } });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(error.message);
+    throw error;
+  }
+  const database = await openDatabase(config);
+  try {
+    return await run(database);
+  } finally {
+    await database.close();
+  }
+}
+
+export function register(program: Command): void {
+  const keys = program
+    .command("keys")
+    .description("Manage the service's API keys (stored hashed; a key is shown once, at creation).")
+    .addHelpText(
+      "after",
+      "\nThe database is the service's: DATABASE_URL, or the SQLite file in --data-dir (default .leadscore/data).\n\nExamples:\n  $ leadscore keys create --name crm-sync --scope write\n  $ leadscore keys list\n  $ leadscore keys revoke 3f2a9c1b7d4e",
+    );
+  const common = (command: Command) =>
+    command
+      .option("-c, --config <file>", "service config file (YAML or JSON)")
+      .option("--data-dir <dir>", "folder of the embedded SQLite database (env LEADSCORE_DATA_DIR)");
+  common(
+    keys
+      .command("create")
+      .description("Create a key and print it (only once).")
+      .requiredOption("-n, --name <name>", "what the key is for (shown in lists)")
+      .option("-s, --scope <scope>", `read (scores, lists) or write (everything)`, "read"),
+  ).action(async (options: DbOptions & { name: string; scope: string }) => {
+    if (!SCOPES.includes(options.scope as Scope)) {
+      throw new UserError(`--scope must be one of ${SCOPES.join(", ")}, got "${options.scope}"`);
+    }
+    await withDatabase(options, async ({ db }) => {
+      const { key, info } = await createApiKey(db, options.name, options.scope as Scope);
+      process.stderr.write(
+        `created key ${info.id} (${info.scope}) "${info.name}"; store it now, it is not shown again:\n`,
+      );
+      process.stdout.write(`${key}\n`);
+    });
+  });
+  common(keys.command("list").description("List keys (ids, names, scopes; never the keys)."))
+    .option("--json", "print JSON")
+    .action(async (options: DbOptions & { json?: boolean }) => {
+      await withDatabase(options, async ({ db }) => {
+        const list = await listApiKeys(db);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          return;
+        }
+        for (const key of list) {
+          process.stdout.write(
+            `${key.id}  ${key.scope.padEnd(5)}  ${key.revokedAt ? `revoked ${key.revokedAt}` : "active".padEnd(32)}  ${key.name}\n`,
+          );
+        }
+      });
+    });
+  common(
+    keys
+      .command("revoke")
+      .description("Revoke a key by id (effective within 10 seconds).")
+      .argument("<id>", "the key's id"),
+  ).action(async (id: string, options: DbOptions) => {
+    await withDatabase(options, async ({ db }) => {
+      if (!(await revokeApiKey(db, id))) throw new UserError(`no active key with id ${id}`);
+      process.stdout.write(`revoked ${id}\n`);
+    });
+  });
+}

@@ -1,0 +1,68 @@
+/** Prometheus metrics: HTTP traffic, ingest, queue depth and stored volumes. */
+import type { FastifyInstance } from "fastify";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { ScoringService } from "../service/service.js";
+
+export function setupMetrics(app: FastifyInstance, service: ScoringService): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "leadscore_" });
+  const requests = new Counter({
+    name: "leadscore_http_requests_total",
+    help: "HTTP requests by route and status code.",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "leadscore_http_request_duration_seconds",
+    help: "HTTP request duration by route.",
+    labelNames: ["method", "route"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "leadscore_events_ingested_total",
+    help: "Events stored by this process since it started.",
+    registers: [registry],
+    collect() {
+      this.set(service.ingestor.stats.events);
+    },
+  });
+  new Gauge({
+    name: "leadscore_events_duplicate_total",
+    help: "Events received again (same id) and not counted, since start.",
+    registers: [registry],
+    collect() {
+      this.set(service.ingestor.stats.duplicates);
+    },
+  });
+  new Gauge({
+    name: "leadscore_ingest_commits_total",
+    help: "Ingest transactions committed since start (several requests share one).",
+    registers: [registry],
+    collect() {
+      this.set(service.ingestor.stats.commits);
+    },
+  });
+  new Gauge({
+    name: "leadscore_ingest_queue_events",
+    help: "Events waiting for their transaction.",
+    registers: [registry],
+    collect() {
+      this.set(service.ingestor.pending);
+    },
+  });
+  new Gauge({
+    name: "leadscore_decay_runs_total",
+    help: "Decay passes finished since start.",
+    registers: [registry],
+    collect() {
+      this.set(service.decayStats.runs);
+    },
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unknown";
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  return registry;
+}

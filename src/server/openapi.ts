@@ -1,0 +1,102 @@
+/** The OpenAPI 3.1 document, built from the route table (so it always matches the routes). */
+import { z } from "zod";
+import type { RegisteredRoute } from "./route.js";
+import { errorSchema } from "./route.js";
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
+  delete json.$schema;
+  return json;
+}
+
+function parameters(schema: z.ZodType | undefined, where: "path" | "query"): unknown[] {
+  if (!schema) return [];
+  const json = jsonSchema(schema, "input") as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === "path" || (json.required ?? []).includes(name),
+    ...(typeof property.description === "string" ? { description: property.description } : {}),
+    schema: property,
+  }));
+}
+
+export function openApiDocument(
+  routes: readonly RegisteredRoute[],
+  version: string,
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { method, url, spec } of routes) {
+    const path = url.replace(/:([A-Za-z_]+)/g, "{$1}");
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(spec.responses)) {
+      const content = response.schema
+        ? { "application/json": { schema: jsonSchema(response.schema, "output") } }
+        : response.contentType
+          ? { [response.contentType]: { schema: { type: "string" } } }
+          : undefined;
+      responses[status] = { description: response.description, ...(content ? { content } : {}) };
+    }
+    const errors: Record<string, string> = {
+      ...(spec.params || spec.query || spec.body
+        ? { 400: "The request is invalid: every bad field is named." }
+        : {}),
+      ...(spec.scope
+        ? { 401: "No API key, or an unknown or revoked one.", 403: "The key lacks the scope." }
+        : {}),
+    };
+    for (const [status, description] of Object.entries(errors)) {
+      responses[status] ??= {
+        description,
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      };
+    }
+    const requestContent: Record<string, unknown> = {};
+    if (spec.body) requestContent["application/json"] = { schema: jsonSchema(spec.body, "input") };
+    for (const type of spec.textBody ?? []) requestContent[type] = { schema: { type: "string" } };
+    paths[path] ??= {};
+    paths[path][method.toLowerCase()] = {
+      operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: [spec.tag],
+      ...(spec.scope
+        ? { security: [{ bearer: [] }, { basic: [] }], "x-scope": spec.scope }
+        : { security: [] }),
+      parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
+      ...(Object.keys(requestContent).length > 0
+        ? { requestBody: { required: true, content: requestContent } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Leadscore API",
+      version,
+      description:
+        "Explainable lead scoring: ingest contacts and events, read scores with every point explained, publish models. " +
+        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name of HTTP Basic auth (what Segment SDKs send).",
+    },
+    servers: [{ url: "/" }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer" },
+        basic: {
+          type: "http",
+          scheme: "basic",
+          description: "The API key as the user name, empty password (Segment write key).",
+        },
+      },
+      schemas: { Error: jsonSchema(errorSchema, "output") },
+    },
+    paths,
+  };
+}

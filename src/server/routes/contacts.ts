@@ -1,0 +1,200 @@
+/** Contacts and companies: upsert, read, merge; a contact's scores and history. */
+import { z } from "zod";
+import type { ContactUpdate } from "../../service/contacts.js";
+import { RequestError } from "../../service/errors.js";
+import {
+  companyUpdateSchema,
+  contactParams,
+  contactSchema,
+  contactScoreSchema,
+  contactUpdateSchema,
+  historyEntrySchema,
+  timestampSchema,
+} from "../schemas.js";
+import type { RouteContext } from "./index.js";
+
+/** The API says `id`; the store's references say `contactId`. */
+export function toUpdate({ id, ...rest }: z.infer<typeof contactUpdateSchema>): ContactUpdate {
+  return { contactId: id, ...rest };
+}
+
+export function registerContactRoutes({ table, service }: RouteContext): void {
+  const maxBatch = service.config.maxBatch;
+  table.add({
+    method: "POST",
+    url: "/v1/contacts",
+    summary: "Create or update one contact (by id or email), then rescore it",
+    tag: "contacts",
+    scope: "write",
+    body: contactUpdateSchema,
+    responses: { 200: { description: "The contact as stored.", schema: contactSchema } },
+    handler: async ({ body }) => (await service.contacts.upsertContacts([toUpdate(body)]))[0],
+  });
+  table.add({
+    method: "POST",
+    url: "/v1/contacts/batch",
+    summary: `Create or update up to ${maxBatch} contacts in one transaction`,
+    description:
+      "All or nothing: when any item is invalid, the answer lists each bad item and nothing is written.",
+    tag: "contacts",
+    scope: "write",
+    body: z.strictObject({ contacts: z.array(contactUpdateSchema).min(1).max(maxBatch) }),
+    responses: {
+      200: {
+        description: "The contacts as stored, in request order.",
+        schema: z.object({ contacts: z.array(contactSchema) }),
+      },
+    },
+    handler: async ({ body }) => ({
+      contacts: await service.contacts.upsertContacts(body.contacts.map(toUpdate)),
+    }),
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/contacts",
+    summary: "Find a contact by email",
+    tag: "contacts",
+    scope: "read",
+    query: z.object({ email: z.email() }),
+    responses: {
+      200: { description: "The contact.", schema: contactSchema },
+      404: { description: "No contact has this email." },
+    },
+    handler: async ({ query }) => service.reader.contact({ email: query.email }),
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/contacts/:id",
+    summary: "A contact's properties",
+    tag: "contacts",
+    scope: "read",
+    params: contactParams,
+    responses: {
+      200: { description: "The contact.", schema: contactSchema },
+      404: { description: "Unknown contact." },
+    },
+    handler: async ({ params }) => service.reader.contact({ contactId: params.id }),
+  });
+  table.add({
+    method: "POST",
+    url: "/v1/contacts/merge",
+    summary: "Merge one contact into another",
+    description:
+      "Events and history of the merged contact move to the survivor, whose properties win; the merged id becomes an alias; the survivor is rescored from all its events.",
+    tag: "contacts",
+    scope: "write",
+    body: z.strictObject({ survivorId: z.string().min(1), mergedId: z.string().min(1) }),
+    responses: {
+      200: { description: "The surviving contact.", schema: contactSchema },
+      404: { description: "Unknown contact." },
+    },
+    handler: async ({ body }) => service.contacts.merge(body.survivorId, body.mergedId),
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/contacts/:id/score",
+    summary: "A contact's scores under every published model, with every point explained",
+    description:
+      "Computed from the contact's events at `asOf` (default: now), so decay and windows are exact between passes.",
+    tag: "scores",
+    scope: "read",
+    params: contactParams,
+    query: z.object({
+      model: z.string().optional().describe("Only this model's score."),
+      asOf: timestampSchema
+        .optional()
+        .describe("Score as of this date (not before the contact's latest event)."),
+    }),
+    responses: {
+      200: {
+        description: "The contact and its scores with their ledgers.",
+        schema: z.object({ contact: contactSchema, scores: z.array(contactScoreSchema) }),
+      },
+      404: { description: "Unknown contact or model." },
+    },
+    handler: async ({ params, query }) =>
+      service.reader.scores({ contactId: params.id }, { model: query.model, asOfMs: query.asOf }),
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/contacts/:id/history",
+    summary:
+      "Every change of a contact's scores: when, and why (event, properties, model version, decay, merge)",
+    tag: "scores",
+    scope: "read",
+    params: contactParams,
+    query: z.object({
+      model: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      cursor: z.coerce.number().int().optional().describe("The `next` of the previous page."),
+    }),
+    responses: {
+      200: {
+        description: "Newest first.",
+        schema: z.object({
+          contactId: z.string(),
+          entries: z.array(historyEntrySchema),
+          next: z.number().int().nullable(),
+        }),
+      },
+      404: { description: "Unknown contact." },
+    },
+    handler: async ({ params, query }) => {
+      const page = await service.reader.history(
+        { contactId: params.id },
+        { model: query.model, limit: query.limit, before: query.cursor },
+      );
+      return { contactId: page.contact.id, entries: page.entries, next: page.next };
+    },
+  });
+  const companySchema = z.object({ id: z.string(), properties: z.record(z.string(), z.unknown()) });
+  table.add({
+    method: "POST",
+    url: "/v1/companies",
+    summary: "Create or update one company, then rescore its contacts",
+    tag: "companies",
+    scope: "write",
+    body: companyUpdateSchema,
+    responses: {
+      200: {
+        description: "How many contacts were rescored.",
+        schema: z.object({ id: z.string(), rescoredContacts: z.number().int() }),
+      },
+    },
+    handler: async ({ body }) => (await service.contacts.upsertCompanies([body]))[0],
+  });
+  table.add({
+    method: "POST",
+    url: "/v1/companies/batch",
+    summary: `Create or update up to ${maxBatch} companies in one transaction (all or nothing)`,
+    tag: "companies",
+    scope: "write",
+    body: z.strictObject({ companies: z.array(companyUpdateSchema).min(1).max(maxBatch) }),
+    responses: {
+      200: {
+        description: "Per company, how many contacts were rescored.",
+        schema: z.object({
+          companies: z.array(z.object({ id: z.string(), rescoredContacts: z.number().int() })),
+        }),
+      },
+    },
+    handler: async ({ body }) => ({ companies: await service.contacts.upsertCompanies(body.companies) }),
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/companies/:id",
+    summary: "A company's properties",
+    tag: "companies",
+    scope: "read",
+    params: z.object({ id: z.string().min(1) }),
+    responses: {
+      200: { description: "The company.", schema: companySchema },
+      404: { description: "Unknown company." },
+    },
+    handler: async ({ params }) => {
+      const company = await service.contacts.getCompany(params.id);
+      if (!company) throw new RequestError(404, "not_found", `company ${params.id} not found`);
+      return company;
+    },
+  });
+}

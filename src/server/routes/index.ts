@@ -1,0 +1,21 @@
+/** Every route module; add a module here to add its routes (and their OpenAPI entries). */
+import type { Registry } from "prom-client";
+import type { ScoringService } from "../../service/service.js";
+import type { RouteTable } from "../route.js";
+import { registerContactRoutes } from "./contacts.js";
+import { registerEventRoutes } from "./events.js";
+import { registerModelRoutes } from "./models.js";
+import { registerOperationRoutes } from "./operations.js";
+
+export interface RouteContext {
+  table: RouteTable;
+  service: ScoringService;
+  metrics: Registry;
+}
+
+export const routeModules: Array<(context: RouteContext) => void> = [
+  registerOperationRoutes,
+  registerContactRoutes,
+  registerEventRoutes,
+  registerModelRoutes,
+];

@@ -1,0 +1,102 @@
+/**
+ * Service configuration: defaults, then a config file (YAML or JSON), then environment
+ * variables, then command-line options. Every value is validated; a bad one names its source.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+export const configSchema = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65535).default(8080).describe("HTTP port (0 picks a free one)."),
+  host: z.string().min(1).default("127.0.0.1").describe("Interface to listen on."),
+  databaseUrl: z
+    .string()
+    .optional()
+    .describe("postgres://user@host:port/db for PostgreSQL; unset for the embedded SQLite database."),
+  databaseSchema: z.string().optional().describe("PostgreSQL schema (created when missing)."),
+  dataDir: z.string().min(1).default(".leadscore/data").describe("Folder of the embedded SQLite database."),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  decayIntervalSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(3600)
+    .describe("How often stored scores are brought up to date for decay and windows (0: never)."),
+  maxBatch: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(5000)
+    .describe("Most events or contacts in one request."),
+  bodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
+});
+
+export type ServiceConfig = z.infer<typeof configSchema>;
+
+const ENV: Record<string, keyof ServiceConfig> = {
+  PORT: "port",
+  HOST: "host",
+  DATABASE_URL: "databaseUrl",
+  DATABASE_SCHEMA: "databaseSchema",
+  LEADSCORE_DATA_DIR: "dataDir",
+  LOG_LEVEL: "logLevel",
+  LEADSCORE_DECAY_INTERVAL: "decayIntervalSeconds",
+  LEADSCORE_MAX_BATCH: "maxBatch",
+};
+
+export const CONFIG_ENV_VARS = Object.keys(ENV);
+
+export class ConfigError extends Error {}
+
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid YAML or JSON: ${(error as Error).message}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data))
+    throw new ConfigError(`${path}: must be a mapping of settings`);
+  return data as Record<string, unknown>;
+}
+
+export function loadConfig(
+  options: {
+    file?: string | undefined;
+    env?: NodeJS.ProcessEnv;
+    overrides?: Partial<Record<keyof ServiceConfig, unknown>>;
+  } = {},
+): ServiceConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.LEADSCORE_CONFIG;
+  const merged: Record<string, unknown> = file ? { ...readConfigFile(file) } : {};
+  for (const [name, key] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") merged[key] = value;
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {}))
+    if (value !== undefined) merged[key] = value;
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const envOf = (key: string) => Object.entries(ENV).find(([, k]) => k === key)?.[0];
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "");
+      const where = envOf(key) ? `${key} (or ${envOf(key)})` : key;
+      return `${where}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration${file ? ` (file ${file})` : ""}:\n  ${lines.join("\n  ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,181 @@
+/**
+ * Event ingest with group commit. Requests queue their (already validated) events; one flush
+ * takes everything queued, and in a single transaction resolves contacts, inserts the events
+ * (a known event id is skipped: idempotent), updates the scores of the contacts concerned,
+ * and commits. Each request is answered only after that commit, which SQLite (synchronous=FULL)
+ * and PostgreSQL make durable: an acknowledged event survives kill -9.
+ */
+import type { Kysely } from "kysely";
+import type { ScoringEvent } from "../engine/index.js";
+import type { Dialect } from "../store/database.js";
+import type { Tables } from "../store/tables.js";
+import { type ContactRef, lockContacts, resolveContacts } from "./identity.js";
+import type { ModelRegistry } from "./models.js";
+import { scoreContacts } from "./score-contacts.js";
+import { chunks } from "./util.js";
+
+export interface IncomingEvent extends ContactRef {
+  id: string;
+  type: string;
+  timeMs: number;
+  properties: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  /** Events stored by this request. */
+  accepted: number;
+  /** Events whose id was already stored (or repeated in the request): not counted again. */
+  duplicates: number;
+  /** The contact each event was attributed to, in request order. */
+  contactIds: string[];
+  /** Per event: true when it was new. */
+  stored: boolean[];
+}
+
+interface Pending {
+  events: IncomingEvent[];
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface IngestStats {
+  events: number;
+  duplicates: number;
+  commits: number;
+}
+
+export class EventIngestor {
+  private queue: Pending[] = [];
+  private queuedEvents = 0;
+  private flushing = 0;
+  readonly stats: IngestStats = { events: 0, duplicates: 0, commits: 0 };
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly dialect: Dialect,
+    private readonly models: ModelRegistry,
+    /** Parallel flushes: 1 on SQLite (one writer), a few on PostgreSQL. */
+    private readonly concurrency: number,
+    /** Upper bound of events in one transaction. */
+    private readonly maxGroup = 5000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  ingest(events: IncomingEvent[]): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.queuedEvents += events.length;
+      this.kick();
+    });
+  }
+
+  /** Resolves once everything queued so far is committed (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private kick(): void {
+    while (this.flushing < this.concurrency && this.queue.length > 0) {
+      const group: Pending[] = [];
+      let size = 0;
+      while (
+        this.queue.length > 0 &&
+        (group.length === 0 || size + this.queue[0].events.length <= this.maxGroup)
+      ) {
+        const next = this.queue.shift() as Pending;
+        size += next.events.length;
+        group.push(next);
+      }
+      this.queuedEvents -= size;
+      this.flushing++;
+      this.flush(group)
+        .catch(() => undefined)
+        .finally(() => {
+          this.flushing--;
+          this.kick();
+        });
+    }
+  }
+
+  private async flush(group: Pending[]): Promise<void> {
+    try {
+      const results = await this.commit(group.map((p) => p.events));
+      this.stats.commits++;
+      group.forEach((pending, i) => {
+        this.stats.events += results[i].accepted;
+        this.stats.duplicates += results[i].duplicates;
+        pending.resolve(results[i]);
+      });
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+    }
+  }
+
+  private async commit(requests: IncomingEvent[][]): Promise<IngestResult[]> {
+    const nowMs = this.clock();
+    return this.db.transaction().execute(async (tx) => {
+      const all = requests.flat();
+      const contactIds = await resolveContacts(tx, all, nowMs);
+      await lockContacts(tx, this.dialect, contactIds);
+      // First occurrence of an id wins, within the group as across time.
+      const firstIndex = new Map<string, number>();
+      all.forEach((event, i) => {
+        if (!firstIndex.has(event.id)) firstIndex.set(event.id, i);
+      });
+      const candidates = [...firstIndex.values()].sort((a, b) => (all[a].id < all[b].id ? -1 : 1));
+      const inserted = new Set<string>();
+      for (const part of chunks(candidates, 500)) {
+        const rows = await tx
+          .insertInto("events")
+          .values(
+            part.map((i) => ({
+              event_id: all[i].id,
+              contact_id: contactIds[i],
+              type: all[i].type,
+              time_ms: all[i].timeMs,
+              properties: JSON.stringify(all[i].properties),
+              received_ms: nowMs,
+            })),
+          )
+          .onConflict((oc) => oc.column("event_id").doNothing())
+          .returning("event_id")
+          .execute();
+        for (const row of rows) inserted.add(row.event_id);
+      }
+      const newEvents = new Map<string, ScoringEvent[]>();
+      const eventIds = new Map<string, string[]>();
+      const stored = all.map((event, i) => inserted.has(event.id) && firstIndex.get(event.id) === i);
+      all.forEach((event, i) => {
+        if (!stored[i]) return;
+        const contactId = contactIds[i];
+        const list = newEvents.get(contactId) ?? [];
+        list.push({ id: event.id, type: event.type, timeMs: event.timeMs, properties: event.properties });
+        newEvents.set(contactId, list);
+        const ids = eventIds.get(contactId) ?? [];
+        ids.push(event.id);
+        eventIds.set(contactId, ids);
+      });
+      const models = await this.models.active(tx);
+      await scoreContacts(
+        tx,
+        models,
+        [...newEvents.keys()].sort(),
+        newEvents,
+        { cause: "event", eventIds },
+        nowMs,
+      );
+      let offset = 0;
+      return requests.map((events) => {
+        const flags = stored.slice(offset, offset + events.length);
+        const ids = contactIds.slice(offset, offset + events.length);
+        offset += events.length;
+        const accepted = flags.filter(Boolean).length;
+        return { accepted, duplicates: events.length - accepted, contactIds: ids, stored: flags };
+      });
+    });
+  }
+
+  get pending(): number {
+    return this.queuedEvents;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Reading a contact's scores: computed from its stored state at the asked date (now by
+ * default), with every ledger line, so the answer is exact even between decay passes; and its
+ * history of changes.
+ */
+import type { Kysely } from "kysely";
+import {
+  applyEvents,
+  type ContactState,
+  emptyState,
+  evaluateState,
+  type ScoreResult,
+} from "../engine/index.js";
+import type { Tables } from "../store/tables.js";
+import type { ContactStore, ContactView } from "./contacts.js";
+import { notFound, RequestError } from "./errors.js";
+import type { ContactRef } from "./identity.js";
+import type { ModelRegistry } from "./models.js";
+import { contactProperties, eventsOf } from "./score-contacts.js";
+import { jsonObject } from "./util.js";
+
+export interface ContactScore extends ScoreResult {
+  model: { key: string; version: number };
+  asOf: string;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  model: { key: string; version: number };
+  at: string;
+  asOf: string;
+  cause: string;
+  detail: Record<string, unknown>;
+  total: number;
+  previousTotal: number | null;
+  dimensions: Record<string, number>;
+  band: string;
+  temperature: string | null;
+  matrix: string | null;
+  mql: boolean;
+  disqualified: boolean;
+}
+
+export class ScoreReader {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly models: ModelRegistry,
+    private readonly contacts: ContactStore,
+  ) {}
+
+  async contact(ref: ContactRef): Promise<ContactView> {
+    const contact = await this.contacts.find(ref);
+    if (!contact) throw notFound(`contact ${ref.contactId ?? ref.email ?? ""}`);
+    return contact;
+  }
+
+  /** Scores under every published model (or one), with ledgers, as of a date (default now). */
+  async scores(
+    ref: ContactRef,
+    options: { model?: string; asOfMs?: number } = {},
+  ): Promise<{ contact: ContactView; scores: ContactScore[] }> {
+    const contact = await this.contact(ref);
+    const row = await this.db
+      .selectFrom("contacts")
+      .selectAll()
+      .where("id", "=", contact.id)
+      .executeTakeFirstOrThrow();
+    const company = row.company_id
+      ? await this.db
+          .selectFrom("companies")
+          .select(["id", "properties"])
+          .where("id", "=", row.company_id)
+          .executeTakeFirst()
+      : undefined;
+    const companyProperties = company ? { ...jsonObject(company.properties), id: company.id } : undefined;
+    let models = await this.models.active(this.db);
+    if (options.model) {
+      models = models.filter((m) => m.key === options.model);
+      if (models.length === 0) throw notFound(`published model ${options.model}`);
+    }
+    const states = new Map<string, { version: number; state: ContactState }>();
+    for (const stored of await this.db
+      .selectFrom("contact_states")
+      .select(["model_key", "model_version", "state"])
+      .where("contact_id", "=", contact.id)
+      .execute()) {
+      states.set(stored.model_key, {
+        version: stored.model_version,
+        state: JSON.parse(stored.state) as ContactState,
+      });
+    }
+    const scores: ContactScore[] = [];
+    for (const model of models) {
+      const stored = states.get(model.key);
+      const state =
+        stored && stored.version === model.version
+          ? stored.state
+          : applyEvents(model.evaluator, emptyState(), await eventsOf(this.db, contact.id));
+      const asOfMs = options.asOfMs ?? Math.max(Date.now(), state.watermarkMs);
+      if (asOfMs < state.watermarkMs) {
+        throw new RequestError(400, "invalid_request", "asOf: before the contact's latest event", [
+          {
+            field: "asOf",
+            message: `must be on or after ${new Date(state.watermarkMs).toISOString()}, the time of the latest event kept for this contact`,
+          },
+        ]);
+      }
+      const result = evaluateState(
+        model.evaluator,
+        state,
+        contactProperties(row),
+        companyProperties,
+        asOfMs,
+        {
+          ledger: true,
+        },
+      );
+      scores.push({
+        model: { key: model.key, version: model.version },
+        asOf: new Date(asOfMs).toISOString(),
+        ...result,
+      });
+    }
+    return { contact, scores };
+  }
+
+  /** Newest first; `before` is the seq to page from. */
+  async history(
+    ref: ContactRef,
+    options: { model?: string; limit: number; before?: number },
+  ): Promise<{ contact: ContactView; entries: HistoryEntry[]; next: number | null }> {
+    const contact = await this.contact(ref);
+    let query = this.db
+      .selectFrom("score_history")
+      .selectAll()
+      .where("contact_id", "=", contact.id)
+      .orderBy("seq", "desc")
+      .limit(options.limit + 1);
+    if (options.model) query = query.where("model_key", "=", options.model);
+    if (options.before !== undefined) query = query.where("seq", "<", options.before);
+    const rows = await query.execute();
+    const entries = rows.slice(0, options.limit).map((row) => ({
+      seq: row.seq,
+      model: { key: row.model_key, version: row.model_version },
+      at: new Date(row.at_ms).toISOString(),
+      asOf: new Date(row.as_of_ms).toISOString(),
+      cause: row.cause,
+      detail: jsonObject(row.detail),
+      total: row.total,
+      previousTotal: row.previous_total,
+      dimensions: JSON.parse(row.dimensions) as Record<string, number>,
+      band: row.band,
+      temperature: row.temperature,
+      matrix: row.matrix,
+      mql: row.mql === 1,
+      disqualified: row.disqualified === 1,
+    }));
+    return { contact, entries, next: rows.length > options.limit ? entries[entries.length - 1].seq : null };
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * The one place scores are computed and written. Given contacts (and, for ingest, their new
+ * events, already inserted), it brings each contact's state under every published model up to
+ * date, evaluates it now, stores the score, and appends to the history when something changed.
+ *
+ * Runs inside the caller's transaction, after the caller locked the contacts (PostgreSQL), so
+ * two processes scoring one contact at once serialise instead of losing an update.
+ */
+import type { Kysely, Transaction } from "kysely";
+import {
+  applyEvents,
+  type ContactState,
+  emptyState,
+  evaluateState,
+  type Properties,
+  type ScoringEvent,
+} from "../engine/index.js";
+import type { Tables } from "../store/tables.js";
+import type { ActiveModel } from "./models.js";
+import { type ScoreRow, sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
+import { chunks, jsonObject } from "./util.js";
+
+export type Tx = Transaction<Tables>;
+
+export type ScoreCause =
+  | { cause: "event"; eventIds: Map<string, string[]> }
+  | { cause: "properties" }
+  | { cause: "company"; companyId: string }
+  | { cause: "model" }
+  | { cause: "decay" }
+  | { cause: "merge"; mergedId: string };
+
+export interface ScoreOutcome {
+  /** Score rows written (new or changed). */
+  changed: number;
+  /** History rows appended. */
+  history: number;
+}
+
+const IN_CHUNK = 500;
+
+/** The contact's properties as the engine reads them, with its id and company id. */
+export function contactProperties(row: {
+  id: string;
+  email: string | null;
+  company_id: string | null;
+  properties: string;
+}): Properties {
+  return {
+    ...jsonObject(row.properties),
+    id: row.id,
+    email: row.email ?? undefined,
+    companyId: row.company_id ?? undefined,
+  };
+}
+
+export async function scoreContacts(
+  tx: Tx,
+  models: readonly ActiveModel[],
+  contactIds: readonly string[],
+  newEvents: ReadonlyMap<string, ScoringEvent[]>,
+  reason: ScoreCause,
+  nowMs: number,
+): Promise<ScoreOutcome> {
+  const outcome: ScoreOutcome = { changed: 0, history: 0 };
+  if (models.length === 0 || contactIds.length === 0) return outcome;
+  for (const ids of chunks(contactIds, IN_CHUNK)) {
+    const part = await scoreChunk(tx, models, ids, newEvents, reason, nowMs);
+    outcome.changed += part.changed;
+    outcome.history += part.history;
+  }
+  return outcome;
+}
+
+async function scoreChunk(
+  tx: Tx,
+  models: readonly ActiveModel[],
+  ids: readonly string[],
+  newEvents: ReadonlyMap<string, ScoringEvent[]>,
+  reason: ScoreCause,
+  nowMs: number,
+): Promise<ScoreOutcome> {
+  const contacts = await tx
+    .selectFrom("contacts")
+    .select(["id", "email", "company_id", "properties"])
+    .where("id", "in", ids)
+    .execute();
+  const companyIds = [...new Set(contacts.map((c) => c.company_id).filter((id): id is string => !!id))];
+  const companies = new Map<string, Properties>();
+  for (const part of chunks(companyIds, IN_CHUNK)) {
+    const rows = await tx
+      .selectFrom("companies")
+      .select(["id", "properties"])
+      .where("id", "in", part)
+      .execute();
+    for (const row of rows) companies.set(row.id, { ...jsonObject(row.properties), id: row.id });
+  }
+  const states = new Map<string, { version: number; state: ContactState }>();
+  for (const row of await tx
+    .selectFrom("contact_states")
+    .select(["contact_id", "model_key", "model_version", "state"])
+    .where("contact_id", "in", ids)
+    .execute()) {
+    states.set(`${row.model_key}\u0000${row.contact_id}`, {
+      version: row.model_version,
+      state: JSON.parse(row.state) as ContactState,
+    });
+  }
+  const previous = new Map<string, ScoreRow>();
+  for (const row of await tx.selectFrom("scores").selectAll().where("contact_id", "in", ids).execute()) {
+    previous.set(`${row.model_key}\u0000${row.contact_id}`, row);
+  }
+
+  const stateRows: Tables["contact_states"][] = [];
+  const scoreRows: ScoreRow[] = [];
+  const historyRows: Omit<Tables["score_history"], "seq">[] = [];
+  // Loaded on demand: every stored event of a contact whose state must be rebuilt (new model version).
+  const allEvents = new Map<string, ScoringEvent[]>();
+
+  for (const contact of contacts) {
+    const properties = contactProperties(contact);
+    const company = contact.company_id ? companies.get(contact.company_id) : undefined;
+    for (const model of models) {
+      const key = `${model.key}\u0000${contact.id}`;
+      const stored = states.get(key);
+      let state: ContactState;
+      if (stored && stored.version === model.version) {
+        state = applyEvents(model.evaluator, stored.state, newEvents.get(contact.id) ?? []);
+      } else {
+        let events = allEvents.get(contact.id);
+        if (!events) {
+          events = await eventsOf(tx, contact.id);
+          allEvents.set(contact.id, events);
+        }
+        state = applyEvents(model.evaluator, emptyState(), events);
+      }
+      // A contact last scored by another version of the model changed because of the new version.
+      const cause: ScoreCause = stored && stored.version !== model.version ? { cause: "model" } : reason;
+      const asOfMs = Math.max(nowMs, state.watermarkMs);
+      const snapshot = snapshotOf(evaluateState(model.evaluator, state, properties, company, asOfMs));
+      stateRows.push({
+        contact_id: contact.id,
+        model_key: model.key,
+        model_version: model.version,
+        state: JSON.stringify(state),
+      });
+      const before = previous.get(key);
+      const beforeSnapshot = before ? snapshotOfRow(before) : undefined;
+      if (beforeSnapshot && before?.model_version === model.version && sameSnapshot(beforeSnapshot, snapshot))
+        continue;
+      scoreRows.push({
+        contact_id: contact.id,
+        model_key: model.key,
+        model_version: model.version,
+        total: snapshot.total,
+        dimensions: JSON.stringify(snapshot.dimensions),
+        band: snapshot.band,
+        temperature: snapshot.temperature,
+        fit_grade: snapshot.fitGrade,
+        engagement_grade: snapshot.engagementGrade,
+        matrix: snapshot.matrix,
+        mql: snapshot.mql ? 1 : 0,
+        disqualified: snapshot.disqualified ? 1 : 0,
+        as_of_ms: asOfMs,
+        updated_ms: nowMs,
+      });
+      historyRows.push({
+        contact_id: contact.id,
+        model_key: model.key,
+        model_version: model.version,
+        at_ms: nowMs,
+        as_of_ms: asOfMs,
+        cause: cause.cause,
+        detail: JSON.stringify(detailOf(cause, contact.id, model.version)),
+        total: snapshot.total,
+        previous_total: beforeSnapshot?.total ?? null,
+        dimensions: JSON.stringify(snapshot.dimensions),
+        band: snapshot.band,
+        temperature: snapshot.temperature,
+        matrix: snapshot.matrix,
+        mql: snapshot.mql ? 1 : 0,
+        disqualified: snapshot.disqualified ? 1 : 0,
+      });
+    }
+  }
+  await writeStates(tx, stateRows);
+  await writeScores(tx, scoreRows);
+  for (const part of chunks(historyRows, 200)) await tx.insertInto("score_history").values(part).execute();
+  return { changed: scoreRows.length, history: historyRows.length };
+}
+
+function detailOf(reason: ScoreCause, contactId: string, version: number): Record<string, unknown> {
+  switch (reason.cause) {
+    case "event":
+      return { eventIds: reason.eventIds.get(contactId) ?? [] };
+    case "company":
+      return { companyId: reason.companyId };
+    case "model":
+      return { modelVersion: version };
+    case "merge":
+      return { mergedContactId: reason.mergedId };
+    default:
+      return {};
+  }
+}
+
+/** Every stored event of a contact, as the engine reads them. */
+export async function eventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
+  const rows = await tx
+    .selectFrom("events")
+    .select(["event_id", "type", "time_ms", "properties"])
+    .where("contact_id", "=", contactId)
+    .orderBy("time_ms")
+    .orderBy("event_id")
+    .execute();
+  return rows.map((row) => ({
+    id: row.event_id,
+    type: row.type,
+    timeMs: row.time_ms,
+    properties: jsonObject(row.properties),
+  }));
+}
+
+async function writeStates(tx: Tx, rows: Tables["contact_states"][]): Promise<void> {
+  for (const part of chunks(rows, 500)) {
+    await tx
+      .insertInto("contact_states")
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(["contact_id", "model_key"]).doUpdateSet((eb) => ({
+          model_version: eb.ref("excluded.model_version"),
+          state: eb.ref("excluded.state"),
+        })),
+      )
+      .execute();
+  }
+}
+
+async function writeScores(tx: Tx, rows: ScoreRow[]): Promise<void> {
+  for (const part of chunks(rows, 300)) {
+    await tx
+      .insertInto("scores")
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(["contact_id", "model_key"]).doUpdateSet((eb) => ({
+          model_version: eb.ref("excluded.model_version"),
+          total: eb.ref("excluded.total"),
+          dimensions: eb.ref("excluded.dimensions"),
+          band: eb.ref("excluded.band"),
+          temperature: eb.ref("excluded.temperature"),
+          fit_grade: eb.ref("excluded.fit_grade"),
+          engagement_grade: eb.ref("excluded.engagement_grade"),
+          matrix: eb.ref("excluded.matrix"),
+          mql: eb.ref("excluded.mql"),
+          disqualified: eb.ref("excluded.disqualified"),
+          as_of_ms: eb.ref("excluded.as_of_ms"),
+          updated_ms: eb.ref("excluded.updated_ms"),
+        })),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The scoring service without HTTP: storage, ingest, contacts, models, reads and the periodic
+ * decay pass, wired together. The HTTP layer (server/) and the CLI both use it.
+ */
+import type { Logger } from "pino";
+import { type Database, openDatabase } from "../store/database.js";
+import { KeyChecker } from "./api-keys.js";
+import type { ServiceConfig } from "./config.js";
+import { ContactStore } from "./contacts.js";
+import { EventIngestor } from "./ingest.js";
+import { ModelRegistry } from "./models.js";
+import { rescoreAll } from "./passes.js";
+import { Publishing } from "./publishing.js";
+import { ScoreReader } from "./reads.js";
+
+export interface DecayStats {
+  runs: number;
+  lastRunAt: string | null;
+  lastChanged: number;
+}
+
+export class ScoringService {
+  readonly models = new ModelRegistry();
+  readonly ingestor: EventIngestor;
+  readonly contacts: ContactStore;
+  readonly publishing: Publishing;
+  readonly reader: ScoreReader;
+  readonly keys: KeyChecker;
+  readonly decayStats: DecayStats = { runs: 0, lastRunAt: null, lastChanged: 0 };
+  private decayTimer: NodeJS.Timeout | undefined;
+  private decayRunning: Promise<unknown> | undefined;
+
+  private constructor(
+    readonly database: Database,
+    readonly config: ServiceConfig,
+    readonly log: Logger,
+  ) {
+    const { db, dialect } = database;
+    this.ingestor = new EventIngestor(db, dialect, this.models, dialect === "sqlite" ? 1 : 4);
+    this.contacts = new ContactStore(db, dialect, this.models);
+    this.publishing = new Publishing(db, dialect, this.models, log);
+    this.reader = new ScoreReader(db, this.models, this.contacts);
+    this.keys = new KeyChecker(db);
+  }
+
+  static async open(config: ServiceConfig, log: Logger): Promise<ScoringService> {
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      databaseSchema: config.databaseSchema,
+      dataDir: config.dataDir,
+    });
+    return new ScoringService(database, config, log);
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** Resumes unfinished jobs and starts the periodic decay pass. */
+  startBackground(): void {
+    void this.publishing.resume();
+    const seconds = this.config.decayIntervalSeconds;
+    if (seconds > 0) {
+      this.decayTimer = setInterval(
+        () => void this.decay().catch((err) => this.log.error({ err }, "decay pass failed")),
+        seconds * 1000,
+      );
+      this.decayTimer.unref();
+    }
+  }
+
+  /** Brings every stored score up to date with the clock (decay, windows). One pass at a time. */
+  async decay(): Promise<{ contacts: number; changed: number }> {
+    if (this.decayRunning) await this.decayRunning;
+    const run = rescoreAll(this.db, this.database.dialect, this.models, { cause: "decay" });
+    this.decayRunning = run;
+    try {
+      const result = await run;
+      this.decayStats.runs++;
+      this.decayStats.lastRunAt = new Date().toISOString();
+      this.decayStats.lastChanged = result.changed;
+      this.log.info({ contacts: result.done, changed: result.changed }, "decay pass finished");
+      return { contacts: result.done, changed: result.changed };
+    } finally {
+      this.decayRunning = undefined;
+    }
+  }
+
+  /** Stops timers, waits for queued events and running jobs, closes the database. */
+  async close(): Promise<void> {
+    if (this.decayTimer) clearInterval(this.decayTimer);
+    await this.ingestor.drain();
+    await this.decayRunning?.catch(() => undefined);
+    await this.publishing.idle();
+    await this.database.close();
+  }
+}

@@ -1,0 +1,78 @@
+/** The stored form of a score: what the scores table and each history row hold. */
+import type { ScoreResult } from "../engine/index.js";
+
+export interface ScoreSnapshot {
+  total: number;
+  dimensions: Record<string, number>;
+  band: string;
+  temperature: string | null;
+  fitGrade: string | null;
+  engagementGrade: string | null;
+  matrix: string | null;
+  mql: boolean;
+  disqualified: boolean;
+}
+
+export function snapshotOf(result: ScoreResult): ScoreSnapshot {
+  return {
+    total: result.total,
+    dimensions: result.dimensions,
+    band: result.band,
+    temperature: result.temperature,
+    fitGrade: result.fitGrade,
+    engagementGrade: result.engagementGrade,
+    matrix: result.matrix,
+    mql: result.mql,
+    disqualified: result.disqualified,
+  };
+}
+
+/** Same score, same grades, same flags: nothing to record. */
+export function sameSnapshot(a: ScoreSnapshot, b: ScoreSnapshot): boolean {
+  if (
+    a.total !== b.total ||
+    a.band !== b.band ||
+    a.temperature !== b.temperature ||
+    a.fitGrade !== b.fitGrade ||
+    a.engagementGrade !== b.engagementGrade ||
+    a.matrix !== b.matrix ||
+    a.mql !== b.mql ||
+    a.disqualified !== b.disqualified
+  ) {
+    return false;
+  }
+  const keys = Object.keys(a.dimensions);
+  if (keys.length !== Object.keys(b.dimensions).length) return false;
+  return keys.every((key) => a.dimensions[key] === b.dimensions[key]);
+}
+
+export interface ScoreRow {
+  contact_id: string;
+  model_key: string;
+  model_version: number;
+  total: number;
+  dimensions: string;
+  band: string;
+  temperature: string | null;
+  fit_grade: string | null;
+  engagement_grade: string | null;
+  matrix: string | null;
+  mql: number;
+  disqualified: number;
+  as_of_ms: number;
+  updated_ms: number;
+}
+
+export function snapshotOfRow(row: ScoreRow): ScoreSnapshot {
+  return {
+    total: row.total,
+    dimensions: JSON.parse(row.dimensions) as Record<string, number>,
+    band: row.band,
+    temperature: row.temperature,
+    fitGrade: row.fit_grade,
+    engagementGrade: row.engagement_grade,
+    matrix: row.matrix,
+    mql: row.mql === 1,
+    disqualified: row.disqualified === 1,
+  };
+}

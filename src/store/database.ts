@@ -1,0 +1,119 @@
+/**
+ * Opening the database: embedded SQLite (better-sqlite3, WAL, every commit synced to disk)
+ * by default, PostgreSQL when a URL is given. Migrations run on open, for both.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { initial } from "./migrations/001-initial.js";
+import type { Tables } from "./tables.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface DatabaseOptions {
+  /** postgres://... selects PostgreSQL; otherwise SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema to use (created when missing); default "public". */
+  databaseSchema?: string | undefined;
+  /** Folder of the embedded database file (leadscore.db). */
+  dataDir: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export interface Database {
+  readonly db: Kysely<Tables>;
+  readonly dialect: Dialect;
+  /** Where the data lives, for logs: the SQLite file or the PostgreSQL host and database (no password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/** Every migration, in order. Names sort in application order; never rename one that shipped. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return { "001-initial": initial(dialect) };
+}
+
+// bigint columns hold milliseconds and sequence numbers, well within 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ""}${parsed.pathname}`;
+  } catch {
+    return "postgres (unparsable URL)";
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const url = options.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  if (url)
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got ${describeUrl(url)}`);
+  return openSqlite(options.dataDir);
+}
+
+async function openSqlite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, "leadscore.db");
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  // FULL: a commit is on disk before it returns, so an acknowledged event survives kill -9 and power loss.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("busy_timeout = 10000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db, "sqlite");
+  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const schema = options.databaseSchema;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`DATABASE_SCHEMA must be a lower-case identifier, got "${schema}"`);
+  }
+  if (schema) {
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db, "postgres");
+  return {
+    db,
+    dialect: "postgres",
+    location: `${describeUrl(url)}${schema ? ` (schema ${schema})` : ""}`,
+    close: () => db.destroy(),
+  };
+}
+
+async function migrate(db: Kysely<Tables>, dialect: Dialect): Promise<void> {
+  const all = migrations(dialect);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => all },
+    // Two processes starting at once on one PostgreSQL: Kysely takes a lock, the second waits.
+    migrationTableName: "leadscore_migrations",
+    migrationLockTableName: "leadscore_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === "Error");
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? "unknown error");
+    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${reason}`);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The database's tables as Kysely sees them. Times are UTC milliseconds (bigint columns read
+ * as numbers); JSON documents are stored as text so both backends hold the same bytes;
+ * booleans are 0/1 integers for the same reason.
+ */
+import type { Generated } from "kysely";
+
+export interface ContactsTable {
+  id: string;
+  email: string | null;
+  company_id: string | null;
+  /** JSON object of the contact's properties (canonical field names). */
+  properties: string;
+  created_ms: number;
+  updated_ms: number;
+}
+
+/** Ids of contacts merged into another: events sent to them reach the survivor. */
+export interface ContactAliasesTable {
+  alias_id: string;
+  contact_id: string;
+  merged_ms: number;
+}
+
+export interface CompaniesTable {
+  id: string;
+  properties: string;
+  created_ms: number;
+  updated_ms: number;
+}
+
+/** Append-only. `event_id` is the sender's id: the key of idempotent ingest. */
+export interface EventsTable {
+  seq: Generated<number>;
+  event_id: string;
+  contact_id: string;
+  type: string;
+  time_ms: number;
+  properties: string;
+  received_ms: number;
+}
+
+/** Every uploaded version of every model; `source` is the YAML exactly as uploaded. */
+export interface ModelsTable {
+  key: string;
+  version: number;
+  name: string;
+  source: string;
+  created_ms: number;
+}
+
+/** The published version of each active model. */
+export interface ModelHeadsTable {
+  key: string;
+  version: number;
+  published_ms: number;
+}
+
+/** The engine's incremental state of one contact under one model (engine/state.ts). */
+export interface ContactStatesTable {
+  contact_id: string;
+  model_key: string;
+  model_version: number;
+  state: string;
+}
+
+/** The current score of one contact under one model. */
+export interface ScoresTable {
+  contact_id: string;
+  model_key: string;
+  model_version: number;
+  total: number;
+  /** JSON object dimension id -> points. */
+  dimensions: string;
+  band: string;
+  temperature: string | null;
+  fit_grade: string | null;
+  engagement_grade: string | null;
+  matrix: string | null;
+  mql: number;
+  disqualified: number;
+  as_of_ms: number;
+  updated_ms: number;
+}
+
+/** One row per change of a contact's score: when and why. */
+export interface ScoreHistoryTable {
+  seq: Generated<number>;
+  contact_id: string;
+  model_key: string;
+  model_version: number;
+  at_ms: number;
+  as_of_ms: number;
+  /** event, properties, company, model, decay, merge */
+  cause: string;
+  /** JSON: event ids, the model version, the merged contact id... */
+  detail: string;
+  total: number;
+  previous_total: number | null;
+  dimensions: string;
+  band: string;
+  temperature: string | null;
+  matrix: string | null;
+  mql: number;
+  disqualified: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** read or write (write includes read). */
+  scope: string;
+  /** SHA-256 of the whole key, hex: the key itself is never stored. */
+  hash: string;
+  created_ms: number;
+  revoked_ms: number | null;
+}
+
+/** Background work (rescoring after a publish, decay passes), with progress. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  model_key: string | null;
+  model_version: number | null;
+  status: string;
+  total: number;
+  done: number;
+  error: string | null;
+  created_ms: number;
+  finished_ms: number | null;
+}
+
+export interface Tables {
+  contacts: ContactsTable;
+  contact_aliases: ContactAliasesTable;
+  companies: CompaniesTable;
+  events: EventsTable;
+  models: ModelsTable;
+  model_heads: ModelHeadsTable;
+  contact_states: ContactStatesTable;
+  scores: ScoresTable;
+  score_history: ScoreHistoryTable;
+  api_keys: ApiKeysTable;
+  jobs: JobsTable;
+}

@@ -1,0 +1,121 @@
+/**
+ * A real Leadscore service for tests: real HTTP on 127.0.0.1 (a free port), on a fresh SQLite
+ * folder or, when TEST_DATABASE_URL / DATABASE_URL is set, on a fresh PostgreSQL schema that is
+ * dropped afterwards. No mocks.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import pino from "pino";
+import { type RunningServer, startServer } from "../../src/server/start.js";
+import { createApiKey } from "../../src/service/api-keys.js";
+import { loadConfig, type ServiceConfig } from "../../src/service/config.js";
+
+export type Backend = "sqlite" | "postgres";
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "";
+
+/** The backends to run service tests on: SQLite always, PostgreSQL when a URL is given. */
+export const BACKENDS: Backend[] = POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+if (!POSTGRES_URL) {
+  process.stderr.write(
+    "service tests: TEST_DATABASE_URL/DATABASE_URL not set, PostgreSQL runs skipped (SQLite only)\n",
+  );
+}
+
+export interface TestService {
+  url: string;
+  server: RunningServer;
+  /** A write-scope key and a read-scope key. */
+  writeKey: string;
+  readKey: string;
+  config: ServiceConfig;
+  /** fetch with the write key (or the key given), JSON in and out. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<{ status: number; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Settings for a fresh database: a temp SQLite folder or a new PostgreSQL schema. */
+export function freshDatabase(backend: Backend): {
+  settings: Partial<ServiceConfig>;
+  drop: () => Promise<void>;
+} {
+  if (backend === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "leadscore-svc-"));
+    return { settings: { dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  return {
+    settings: { databaseUrl: POSTGRES_URL, databaseSchema: schema, dataDir: tmpdir() },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export async function startTestService(
+  backend: Backend,
+  overrides: Partial<ServiceConfig> = {},
+  options: { demo?: { contacts: number; seed: number } } = {},
+): Promise<TestService> {
+  const database = freshDatabase(backend);
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port: 0,
+      host: "127.0.0.1",
+      logLevel: "silent",
+      decayIntervalSeconds: 0,
+      ...database.settings,
+      ...overrides,
+    },
+  });
+  const server = await startServer(config, { logger: pino({ level: "silent" }), demo: options.demo });
+  const writeKey = (await createApiKey(server.service.db, "test writer", "write")).key;
+  const readKey = (await createApiKey(server.service.db, "test reader", "read")).key;
+  const call: TestService["call"] = async (method, path, body, key = writeKey) => {
+    const isText = typeof body === "string";
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { "content-type": isText ? "application/yaml" : "application/json" } : {}),
+      },
+      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text };
+  };
+  return {
+    url: server.url,
+    server,
+    writeKey,
+    readKey,
+    config,
+    call,
+    close: async () => {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
