@@ -22,11 +22,13 @@ export interface StartOptions {
   /** Print the banner (URL, demo key) on standard output. */
   banner?: boolean;
   logger?: Logger;
+  /** The service's clock (tests); default Date.now. */
+  clock?: () => number;
 }
 
 export async function startServer(config: ServiceConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? pino({ level: config.logLevel, redact: ["req.headers.authorization"] });
-  const service = await ScoringService.open(config, log);
+  const service = await ScoringService.open(config, log, options.clock);
   const say = (text: string) => {
     if (options.banner) process.stdout.write(`${text}\n`);
   };

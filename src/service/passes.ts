@@ -13,6 +13,8 @@ import { type ScoreCause, scoreContacts } from "./score-contacts.js";
 export interface PassProgress {
   done: number;
   changed: number;
+  /** True when shouldStop ended the pass early. */
+  stopped?: boolean;
 }
 
 export async function countContacts(db: Kysely<Tables>): Promise<number> {
@@ -31,6 +33,8 @@ export async function rescoreAll(
   options: {
     pageSize?: number;
     clock?: () => number;
+    /** Checked between pages: a pass can stop cleanly (shutdown) and be run again later. */
+    shouldStop?: () => boolean;
     onPage?: (progress: PassProgress) => Promise<void> | void;
   } = {},
 ): Promise<PassProgress> {
@@ -39,6 +43,7 @@ export async function rescoreAll(
   const progress: PassProgress = { done: 0, changed: 0 };
   let after = "";
   for (;;) {
+    if (options.shouldStop?.()) return { ...progress, stopped: true };
     const ids = (
       await db
         .selectFrom("contacts")

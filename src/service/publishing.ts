@@ -35,12 +35,14 @@ export interface JobView {
 
 export class Publishing {
   private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: Dialect,
     private readonly models: ModelRegistry,
     private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   checkKey(key: string): void {
@@ -189,6 +191,15 @@ export class Publishing {
     }
   }
 
+  /**
+   * Stops running jobs after their current page (shutdown); they stay "running" in the
+   * database and resume at the next start.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
   /** Resolves when every job started by this process has finished. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
@@ -211,6 +222,8 @@ export class Publishing {
         this.models,
         { cause: "model" },
         {
+          clock: this.clock,
+          shouldStop: () => this.stopping,
           onPage: async (progress) => {
             await this.db
               .updateTable("jobs")
@@ -220,6 +233,10 @@ export class Publishing {
           },
         },
       );
+      if (result.stopped) {
+        log.info({ contacts: result.done }, "rescoring paused by shutdown; it resumes at the next start");
+        return;
+      }
       await this.db
         .updateTable("jobs")
         .set({

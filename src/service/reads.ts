@@ -46,6 +46,7 @@ export class ScoreReader {
     private readonly db: Kysely<Tables>,
     private readonly models: ModelRegistry,
     private readonly contacts: ContactStore,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async contact(ref: ContactRef): Promise<ContactView> {
@@ -96,7 +97,7 @@ export class ScoreReader {
         stored && stored.version === model.version
           ? stored.state
           : applyEvents(model.evaluator, emptyState(), await eventsOf(this.db, contact.id));
-      const asOfMs = options.asOfMs ?? Math.max(Date.now(), state.watermarkMs);
+      const asOfMs = options.asOfMs ?? Math.max(this.clock(), state.watermarkMs);
       if (asOfMs < state.watermarkMs) {
         throw new RequestError(400, "invalid_request", "asOf: before the contact's latest event", [
           {

@@ -29,27 +29,34 @@ export class ScoringService {
   readonly decayStats: DecayStats = { runs: 0, lastRunAt: null, lastChanged: 0 };
   private decayTimer: NodeJS.Timeout | undefined;
   private decayRunning: Promise<unknown> | undefined;
+  private stopping = false;
 
   private constructor(
     readonly database: Database,
     readonly config: ServiceConfig,
     readonly log: Logger,
+    /** The service's notion of now (UTC ms): scores are computed as of it. Tests move it. */
+    readonly clock: () => number,
   ) {
     const { db, dialect } = database;
-    this.ingestor = new EventIngestor(db, dialect, this.models, dialect === "sqlite" ? 1 : 4);
-    this.contacts = new ContactStore(db, dialect, this.models);
-    this.publishing = new Publishing(db, dialect, this.models, log);
-    this.reader = new ScoreReader(db, this.models, this.contacts);
+    this.ingestor = new EventIngestor(db, dialect, this.models, dialect === "sqlite" ? 1 : 4, 5000, clock);
+    this.contacts = new ContactStore(db, dialect, this.models, clock);
+    this.publishing = new Publishing(db, dialect, this.models, log, clock);
+    this.reader = new ScoreReader(db, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
   }
 
-  static async open(config: ServiceConfig, log: Logger): Promise<ScoringService> {
+  static async open(
+    config: ServiceConfig,
+    log: Logger,
+    clock: () => number = Date.now,
+  ): Promise<ScoringService> {
     const database = await openDatabase({
       databaseUrl: config.databaseUrl,
       databaseSchema: config.databaseSchema,
       dataDir: config.dataDir,
     });
-    return new ScoringService(database, config, log);
+    return new ScoringService(database, config, log, clock);
   }
 
   get db() {
@@ -72,7 +79,13 @@ export class ScoringService {
   /** Brings every stored score up to date with the clock (decay, windows). One pass at a time. */
   async decay(): Promise<{ contacts: number; changed: number }> {
     if (this.decayRunning) await this.decayRunning;
-    const run = rescoreAll(this.db, this.database.dialect, this.models, { cause: "decay" });
+    const run = rescoreAll(
+      this.db,
+      this.database.dialect,
+      this.models,
+      { cause: "decay" },
+      { clock: this.clock, shouldStop: () => this.stopping },
+    );
     this.decayRunning = run;
     try {
       const result = await run;
@@ -90,8 +103,9 @@ export class ScoringService {
   async close(): Promise<void> {
     if (this.decayTimer) clearInterval(this.decayTimer);
     await this.ingestor.drain();
+    this.stopping = true;
     await this.decayRunning?.catch(() => undefined);
-    await this.publishing.idle();
+    await this.publishing.stop();
     await this.database.close();
   }
 }

@@ -70,7 +70,7 @@ export function freshDatabase(backend: Backend): {
 export async function startTestService(
   backend: Backend,
   overrides: Partial<ServiceConfig> = {},
-  options: { demo?: { contacts: number; seed: number } } = {},
+  options: { demo?: { contacts: number; seed: number }; clock?: () => number } = {},
 ): Promise<TestService> {
   const database = freshDatabase(backend);
   const config = loadConfig({
@@ -84,7 +84,11 @@ export async function startTestService(
       ...overrides,
     },
   });
-  const server = await startServer(config, { logger: pino({ level: "silent" }), demo: options.demo });
+  const server = await startServer(config, {
+    logger: pino({ level: "silent" }),
+    demo: options.demo,
+    clock: options.clock,
+  });
   const writeKey = (await createApiKey(server.service.db, "test writer", "write")).key;
   const readKey = (await createApiKey(server.service.db, "test reader", "read")).key;
   const call: TestService["call"] = async (method, path, body, key = writeKey) => {

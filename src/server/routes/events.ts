@@ -33,7 +33,7 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
       },
     },
     handler: async ({ body }) => {
-      const result = await service.ingestor.ingest([toIncoming(body, Date.now())]);
+      const result = await service.ingestor.ingest([toIncoming(body, service.clock())]);
       return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
     },
   });
@@ -48,7 +48,7 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
     body: z.strictObject({ events: z.array(eventSchema).min(1).max(maxBatch) }),
     responses: { 200: { description: "Counts of stored and duplicate events.", schema: ingestResultSchema } },
     handler: async ({ body }) => {
-      const now = Date.now();
+      const now = service.clock();
       const result = await service.ingestor.ingest(body.events.map((event) => toIncoming(event, now)));
       return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
     },
