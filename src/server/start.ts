@@ -3,12 +3,19 @@
  * and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish requests and queued
  * events, stop jobs between pages, close the database).
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import { createApiKey } from "../service/api-keys.js";
 import type { ServiceConfig } from "../service/config.js";
 import { seedDemo } from "../service/demo-seed.js";
 import { ScoringService } from "../service/service.js";
 import { buildApp } from "./app.js";
+
+/** Where `serve --demo` keeps the demo key (in the SQLite data folder). */
+function demoKeyFile(config: ServiceConfig): string {
+  return join(config.dataDir, "demo-api-key.txt");
+}
 
 export interface RunningServer {
   url: string;
@@ -42,8 +49,14 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
         `  ${seeded.contacts} contacts, ${seeded.events} events scored in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
       demoKey = (await createApiKey(service.db, "demo (npm start)", "write")).key;
+      // Demo only: the key is kept beside the demo database so a restart can show it again.
+      mkdirSync(config.dataDir, { recursive: true });
+      writeFileSync(demoKeyFile(config), `${demoKey}\n`, { mode: 0o600 });
     } else {
       say("  the database already has contacts: kept as they are");
+      demoKey = existsSync(demoKeyFile(config))
+        ? readFileSync(demoKeyFile(config), "utf8").trim()
+        : undefined;
     }
   }
   const { app, servedRoutes } = await buildApp(service, log);
@@ -56,7 +69,7 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
   say(`\nLeadscore is running at ${url}  (database: ${service.database.location})`);
   say(`  API reference: ${url}/openapi.json    health: ${url}/health`);
   if (demoKey) {
-    say(`  demo API key (write scope; shown once): ${demoKey}`);
+    say(`  demo API key (write scope, also in ${demoKeyFile(config)}): ${demoKey}`);
     say(`  try: curl -H "Authorization: Bearer ${demoKey}" "${url}/v1/scores?temperature=hot&limit=5"`);
   } else {
     say("  create an API key with: leadscore keys create --name me --scope write");

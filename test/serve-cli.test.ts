@@ -1,0 +1,120 @@
+/**
+ * `leadscore serve --demo` (what `npm start` runs) as a newcomer meets it: a real process that
+ * loads the demo, prints its URL and a key, answers over HTTP, stops cleanly on SIGTERM, and
+ * keeps its data across restarts. Also `leadscore keys`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, Workspace } from "./helpers/cli.js";
+
+const BIN = join(ROOT, "bin", "leadscore.js");
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  key: string | undefined;
+  output: () => string;
+}
+
+/** Starts `serve` and resolves once it prints its URL. */
+function serve(dir: string, args: string[]): Promise<Served> {
+  const child = spawn("node", [BIN, "serve", "--port", "0", "--data-dir", join(dir, "data"), ...args], {
+    cwd: dir,
+    env: { ...process.env, LOG_LEVEL: "warn", DATABASE_URL: "", NO_COLOR: "1" },
+  });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /Leadscore is running at (http:\/\/\S+)/.exec(out)?.[1];
+      if (url && /\n.*(demo API key|create an API key)/.test(out.slice(out.indexOf(url)))) {
+        clearTimeout(timer);
+        resolve({ child, url, key: /(lsk_[A-Za-z0-9_-]+)/.exec(out)?.[1], output: () => out });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function stop(served: Served): Promise<number | null> {
+  return new Promise((resolve) => {
+    served.child.removeAllListeners("exit");
+    served.child.on("exit", (code) => resolve(code));
+    served.child.kill("SIGTERM");
+  });
+}
+
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await Workspace.create("leadscore-serve-");
+});
+afterAll(async () => ws?.remove());
+
+describe("leadscore serve --demo", () => {
+  it("loads the demo, prints the URL and a key, answers, stops on SIGTERM, restarts with its data", async () => {
+    const first = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
+    expect(first.output()).toMatch(/120 contacts, \d+ events scored/);
+    expect(first.key).toBeDefined();
+    const auth = { authorization: `Bearer ${first.key}` };
+    const health = await fetch(`${first.url}/health`);
+    expect(await health.json()).toMatchObject({ status: "ok", database: "sqlite" });
+    const models = (await (await fetch(`${first.url}/v1/models`, { headers: auth })).json()) as {
+      models: { key: string; published: boolean }[];
+    };
+    expect(models.models).toEqual([expect.objectContaining({ key: "b2b", published: true })]);
+    const score = await fetch(`${first.url}/v1/contacts/c000001/score`, { headers: auth });
+    expect(score.status).toBe(200);
+    const body = (await score.json()) as { scores: { ledger: unknown[] }[] };
+    expect(body.scores[0].ledger.length).toBeGreaterThan(0);
+    expect(await stop(first)).toBe(0);
+
+    const second = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
+    expect(second.output()).toMatch(/already has contacts/);
+    expect(second.key).toBe(first.key);
+    const again = await fetch(`${second.url}/v1/contacts/c000001`, { headers: auth });
+    expect(again.status).toBe(200);
+    expect(await stop(second)).toBe(0);
+  });
+
+  it("creates, lists and revokes API keys; a revoked key is refused", async () => {
+    const data = ["--data-dir", join(ws.dir, "keys-data")];
+    const created = await ws.run("keys", "create", "--name", "crm sync", "--scope", "read", ...data);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^lsk_[0-9a-f]{12}_/);
+    const id = key.split("_")[1];
+    const listed = await ws.run("keys", "list", "--json", ...data);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id, name: "crm sync", scope: "read", revokedAt: null }),
+    ]);
+    expect(listed.stdout).not.toContain(key);
+    const bad = await ws.run("keys", "create", "--name", "x", "--scope", "admin", ...data);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--scope must be one of read, write/);
+
+    const served = await serve(ws.dir, ["--data-dir", join(ws.dir, "keys-data")]);
+    expect(
+      (await fetch(`${served.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status,
+    ).toBe(200);
+    const write = await fetch(`${served.url}/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ id: "e1", contactId: "c1", type: "page_view" }),
+    });
+    expect(write.status).toBe(403);
+    expect(await stop(served)).toBe(0);
+    expect((await ws.run("keys", "revoke", id, ...data)).code).toBe(0);
+    const restarted = await serve(ws.dir, ["--data-dir", join(ws.dir, "keys-data")]);
+    expect(
+      (await fetch(`${restarted.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status,
+    ).toBe(401);
+    expect(await stop(restarted)).toBe(0);
+  });
+});
