@@ -8,7 +8,7 @@
  * Errors name the fields as the HTTP query does (`query.sort`): this module is the query
  * string's meaning, without the HTTP.
  */
-import { type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Dialect } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import { RequestError } from "./errors.js";
@@ -303,7 +303,7 @@ export class RankedScores {
     return query;
   }
 
-  private sortExpression(sort: string): Expression<number> {
+  private sortExpression(sort: string): RawBuilder<number> {
     return sort === "total" ? sql.ref<number>("scores.total") : this.dimensionPoints(sort);
   }
 

@@ -6,6 +6,7 @@ import { registerContactRoutes } from "./contacts.js";
 import { registerEventRoutes } from "./events.js";
 import { registerModelRoutes } from "./models.js";
 import { registerOperationRoutes } from "./operations.js";
+import { registerScoreRoutes } from "./scores.js";
 
 export interface RouteContext {
   table: RouteTable;
@@ -18,4 +19,5 @@ export const routeModules: Array<(context: RouteContext) => void> = [
   registerContactRoutes,
   registerEventRoutes,
   registerModelRoutes,
+  registerScoreRoutes,
 ];
