@@ -17,6 +17,7 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/calibrate.js"),
   () => import("./commands/serve.js"),
   () => import("./commands/keys.js"),
+  () => import("./commands/import.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {
