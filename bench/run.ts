@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: batch-scoring benchmarks. Sizes default to 100k contacts / 5M events and
- * 1M contacts / 50M events; `--sizes 100k` (or BENCH_SIZES=100k) runs fewer.
- * Prints a table and writes bench/out/batch-<date>.json.
+ * `npm run bench`: batch-scoring benchmarks, then ingest over HTTP (bench/ingest.ts). Sizes
+ * default to 100k contacts / 5M events and 1M contacts / 50M events; `--sizes 100k` (or
+ * BENCH_SIZES=100k) runs fewer. `--ingest-only` runs only the ingest part, `--no-ingest`
+ * skips it. Prints tables and writes bench/out/batch-<date>.json and bench/out/ingest-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
 import { buildDataset, countDifferences, timeEngine, timeReference } from "./evaluator.js";
+import { benchIngest, ingestOptions, ingestTable } from "./ingest.js";
 
 const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
 const EVENTS_PER_CONTACT = 50;
@@ -97,7 +99,7 @@ function printTable(rows: Row[]): void {
   process.stdout.write(`\n${lines.join("\n")}\n`);
 }
 
-async function main(): Promise<void> {
+async function batchScoring(): Promise<void> {
   const argIndex = process.argv.indexOf("--sizes");
   const requested = (
     argIndex > 0 ? process.argv[argIndex + 1] : (process.env.BENCH_SIZES ?? "100k,1m")
@@ -113,6 +115,23 @@ async function main(): Promise<void> {
   const file = `bench/out/batch-${new Date().toISOString().slice(0, 10)}.json`;
   writeFileSync(file, `${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
   process.stdout.write(`\nwritten ${file}\n`);
+}
+
+async function ingest(): Promise<void> {
+  const report = await benchIngest(ingestOptions(process.argv));
+  process.stdout.write(`\n${ingestTable(report)}\n`);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/ingest-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
+async function main(): Promise<void> {
+  const ingestOnly = process.argv.includes("--ingest-only");
+  if (ingestOnly && process.argv.includes("--no-ingest"))
+    throw new Error("--ingest-only and --no-ingest exclude each other");
+  if (!ingestOnly) await batchScoring();
+  if (!process.argv.includes("--no-ingest")) await ingest();
 }
 
 await main();

@@ -1,0 +1,673 @@
+/**
+ * Ingest over HTTP: a real `leadscore serve` in a child process (so the load generator and the
+ * server do not share an event loop), loaded by autocannon from this process, on SQLite and on
+ * PostgreSQL. Two scenarios: (a) sustained batches of events as fast as the server answers,
+ * (b) single events at a fixed request rate. After each run, the events stored in the database
+ * and the server's leadscore_events_ingested_total must both equal 2xx answers x events each.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { type ProfileSummary, profileTable, summariseProfile } from "./cpu-profile.js";
+import { EventFactory, type SetupData, setupData } from "./ingest-events.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = join(ROOT, "bin/leadscore.js");
+const MODEL_FILE = join(ROOT, "src/model/templates/b2b.yaml");
+const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
+
+export type IngestBackend = "sqlite" | "postgres";
+
+export interface IngestOptions {
+  backends: IngestBackend[];
+  contacts: number;
+  eventsPerRequest: number;
+  /** Scenario (a): connection counts, one run each, and the target length of a run. */
+  batchedConnections: number[];
+  batchedSeconds: number;
+  /** Scenario (b). */
+  singleRate: number;
+  singleSeconds: number;
+  singleConnections: number;
+  /** Also run scenario (a) once more per backend under `node --cpu-prof` and summarise it. */
+  profile: boolean;
+  postgresUrl: string;
+}
+
+export interface ScenarioResult {
+  backend: IngestBackend;
+  scenario: "batched" | "single";
+  connections: number;
+  eventsPerRequest: number;
+  /** Scenario (b): requests per second asked of autocannon. */
+  targetRate: number | null;
+  seconds: number;
+  requests2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  /** Exact percentiles of the 2xx answers' latencies (autocannon's response times). */
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Events the database gained during the run. */
+  storedEvents: number;
+  /** Growth of leadscore_events_ingested_total during the run. */
+  metricEvents: number;
+  /** Sum of `accepted` and of `duplicates` in the 2xx answers. */
+  acceptedInAnswers: number;
+  duplicatesInAnswers: number;
+  /** stored = metric = accepted = 2xx x events per request, and no duplicates. */
+  countsAgree: boolean;
+  scoreHistoryRowsAdded: number;
+  /** CPU used during the run, in percent of one core. */
+  cpuPercent: { server: number; loadGenerator: number; postgres: number | null; machine: number };
+}
+
+export interface IngestReport {
+  node: string;
+  options: IngestOptions;
+  scenarios: ScenarioResult[];
+  profiles: Array<{ backend: IngestBackend; run: ScenarioResult; summary: ProfileSummary }>;
+  skipped: string[];
+}
+
+const log = (text: string) => process.stderr.write(`[ingest] ${text}\n`);
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+function flag(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
+function positive(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${value}`);
+  return n;
+}
+
+/** Options from the command line: --ingest-seconds, --ingest-connections 4,16, --ingest-profile... */
+export function ingestOptions(argv: string[]): IngestOptions {
+  const backends = (flag(argv, "--ingest-backends") ?? "sqlite,postgres").split(",");
+  for (const backend of backends)
+    if (backend !== "sqlite" && backend !== "postgres")
+      throw new Error(`--ingest-backends: unknown backend ${backend}; use sqlite, postgres`);
+  const connections = (flag(argv, "--ingest-connections") ?? "4,16")
+    .split(",")
+    .map((c) => Math.round(positive(c, "--ingest-connections", 1)));
+  const seconds = positive(flag(argv, "--ingest-seconds"), "--ingest-seconds", 25);
+  return {
+    backends: backends as IngestBackend[],
+    contacts: Math.round(positive(flag(argv, "--ingest-contacts"), "--ingest-contacts", 10_000)),
+    eventsPerRequest: 100,
+    batchedConnections: connections,
+    batchedSeconds: seconds,
+    singleRate: Math.round(positive(flag(argv, "--ingest-rate"), "--ingest-rate", 1000)),
+    singleSeconds: Math.min(seconds, 20),
+    singleConnections: 10,
+    profile: argv.includes("--ingest-profile"),
+    postgresUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_POSTGRES_URL,
+  };
+}
+
+// ------------------------------------------------------------------------------- databases
+
+interface BenchDatabase {
+  backend: IngestBackend;
+  /** Environment of `leadscore serve` and `leadscore keys` for this database. */
+  env: Record<string, string>;
+  count(table: "events" | "score_history"): Promise<number>;
+  /** Closes the reader and deletes the database. */
+  drop(): Promise<void>;
+}
+
+async function postgresReachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return null;
+  } catch (error) {
+    return (error as Error).message || String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function freshSqlite(): BenchDatabase {
+  const dir = mkdtempSync(join(tmpdir(), "leadscore-bench-ingest-"));
+  let reader: SQLite.Database | undefined;
+  return {
+    backend: "sqlite",
+    env: { LEADSCORE_DATA_DIR: dir },
+    async count(table) {
+      // Opened once the server created the file; WAL lets it read while the server writes.
+      reader ??= new SQLite(join(dir, "leadscore.db"), { readonly: true, fileMustExist: true });
+      return (reader.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    },
+    async drop() {
+      reader?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freshPostgres(url: string): BenchDatabase {
+  const schema = `bench_ingest_${process.pid}_${Date.now().toString(36)}`;
+  let reader: pg.Client | undefined;
+  return {
+    backend: "postgres",
+    env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+    async count(table) {
+      if (!reader) {
+        reader = new pg.Client({ connectionString: url });
+        await reader.connect();
+      }
+      const result = await reader.query(`select count(*)::bigint as n from ${schema}.${table}`);
+      return Number(result.rows[0].n);
+    },
+    async drop() {
+      await reader?.end();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------- server
+
+interface ServerProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The environment of the child: this database only, whatever the bench itself was given. */
+function childEnv(database: BenchDatabase): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ["DATABASE_URL", "DATABASE_SCHEMA", "LEADSCORE_DATA_DIR", "LEADSCORE_CONFIG"])
+    delete env[name];
+  return {
+    ...env,
+    ...database.env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    LEADSCORE_DECAY_INTERVAL: "0",
+  };
+}
+
+function createKey(database: BenchDatabase): string {
+  const out = execFileSync(
+    process.execPath,
+    [CLI, "keys", "create", "--name", "ingest bench", "--scope", "write"],
+    { env: childEnv(database), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const key = out.trim().split("\n").at(-1) ?? "";
+  if (!key.startsWith("lsk_")) throw new Error(`leadscore keys create printed no key: ${out}`);
+  return key;
+}
+
+async function startServer(database: BenchDatabase, nodeArgs: string[]): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CLI, "serve"], {
+    env: childEnv(database),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[server] ${chunk}`));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not start within 60 s")), 60_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      const banner = /running at (http:\/\/\S+)/.exec(line);
+      if (banner) {
+        clearTimeout(timer);
+        resolve(banner[1]);
+      } else if (line.trim()) process.stderr.write(`[server] ${line}\n`);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (code ${code}) before it listened`));
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** An API call whose answer must be 2xx; its JSON answer (or text, for /metrics). */
+async function call<T>(url: string, key: string, method: string, path: string, body?: unknown): Promise<T> {
+  const isText = typeof body === "string";
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { "content-type": isText ? "application/yaml" : "application/json" }),
+    },
+    body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+  return (path === "/metrics" ? text : text ? JSON.parse(text) : undefined) as T;
+}
+
+/** b2b model published, then companies and contacts through the batch endpoints. */
+async function setUp(url: string, key: string, data: SetupData): Promise<void> {
+  const version = await call<{ version: number }>(
+    url,
+    key,
+    "POST",
+    "/v1/models/b2b/versions",
+    readFileSync(MODEL_FILE, "utf8"),
+  );
+  const job = await call<{ id: string }>(
+    url,
+    key,
+    "POST",
+    `/v1/models/b2b/versions/${version.version}/publish`,
+  );
+  for (;;) {
+    const state = await call<{ status: string; error: string | null }>(url, key, "GET", `/v1/jobs/${job.id}`);
+    if (state.status === "done") break;
+    if (state.status === "failed") throw new Error(`publishing the b2b model failed: ${state.error}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (let i = 0; i < data.companies.length; i += 1000)
+    await call(url, key, "POST", "/v1/companies/batch", { companies: data.companies.slice(i, i + 1000) });
+  for (let i = 0; i < data.contacts.length; i += 2000)
+    await call(url, key, "POST", "/v1/contacts/batch", { contacts: data.contacts.slice(i, i + 2000) });
+}
+
+async function ingestedMetric(url: string, key: string): Promise<number> {
+  const text = await call<string>(url, key, "GET", "/metrics");
+  const match = /^leadscore_events_ingested_total (\d+)/m.exec(text);
+  if (!match) throw new Error("/metrics has no leadscore_events_ingested_total");
+  return Number(match[1]);
+}
+
+// ------------------------------------------------------------------------------------- CPU
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds used so far by a process (Linux /proc), NaN elsewhere. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of every process named postgres (the server's backends and its helpers). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
+        total += processCpuSeconds(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/** Busy CPU seconds of the whole machine, all cores. */
+function machineCpuSeconds(): number {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + fields[4];
+    return (fields.reduce((a, b) => a + b, 0) - idle) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface CpuMark {
+  wallMs: number;
+  server: number;
+  self: number;
+  postgres: number;
+  machine: number;
+}
+
+function cpuMark(serverPid: number, withPostgres: boolean): CpuMark {
+  const usage = process.cpuUsage();
+  return {
+    wallMs: performance.now(),
+    server: processCpuSeconds(serverPid),
+    self: (usage.user + usage.system) / 1e6,
+    postgres: withPostgres ? postgresCpuSeconds() : 0,
+    machine: machineCpuSeconds(),
+  };
+}
+
+// ------------------------------------------------------------------------------------- runs
+
+interface LoadSpec {
+  scenario: "batched" | "single";
+  connections: number;
+  /** Ends the run after this many answers (every sent request is answered: exact counts)... */
+  amount?: number;
+  /** ...or after this many seconds (in-flight requests are abandoned: warm-up only). */
+  seconds?: number;
+  overallRate?: number;
+}
+
+interface LoadOutcome {
+  result: autocannon.Result;
+  latencies: number[];
+  accepted: number;
+  duplicates: number;
+}
+
+async function load(url: string, key: string, factory: EventFactory, perRequest: number, spec: LoadSpec) {
+  const latencies: number[] = [];
+  let accepted = 0;
+  let duplicates = 0;
+  const single = spec.scenario === "single";
+  let finish: (error: Error | null, result: autocannon.Result) => void = () => undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => (error ? reject(error) : resolve(result));
+  });
+  const instance = autocannon(
+    {
+      url,
+      connections: spec.connections,
+      ...(spec.amount ? { amount: spec.amount } : { duration: spec.seconds }),
+      ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
+      // Raw latencies: autocannon's correction for a fixed rate fills in values 1 ms apart.
+      ignoreCoordinatedOmission: spec.overallRate !== undefined,
+      timeout: 60,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      requests: [
+        {
+          method: "POST",
+          path: single ? "/v1/events" : "/v1/events/batch",
+          // Called before every request: each one carries new event ids.
+          setupRequest: (request) => {
+            request.body = single ? factory.singleBody() : factory.batchBody(perRequest);
+            return request;
+          },
+          onResponse: (status, body) => {
+            if (status < 200 || status > 299) return;
+            const answer = JSON.parse(body) as { accepted: number; duplicates: number };
+            accepted += answer.accepted;
+            duplicates += answer.duplicates;
+          },
+        },
+      ],
+    },
+    (error, result) => finish(error, result),
+  );
+  instance.on("response", (_client, status, _bytes, responseTime) => {
+    if (status >= 200 && status <= 299) latencies.push(responseTime);
+  });
+  const result = await finished;
+  return { result, latencies, accepted, duplicates } satisfies LoadOutcome;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Waits until the database stops growing: requests abandoned by a timed run are still committed. */
+async function settle(database: BenchDatabase): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const now = await database.count("events");
+    if (now === last) return;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function measured(
+  database: BenchDatabase,
+  server: ServerProcess,
+  key: string,
+  factory: EventFactory,
+  perRequest: number,
+  spec: LoadSpec,
+): Promise<ScenarioResult> {
+  const eventsBefore = await database.count("events");
+  const historyBefore = await database.count("score_history");
+  const metricBefore = await ingestedMetric(server.url, key);
+  const withPostgres = database.backend === "postgres";
+  const start = cpuMark(server.pid, withPostgres);
+  const outcome = await load(server.url, key, factory, perRequest, spec);
+  const end = cpuMark(server.pid, withPostgres);
+  const storedEvents = (await database.count("events")) - eventsBefore;
+  const scoreHistoryRowsAdded = (await database.count("score_history")) - historyBefore;
+  const metricEvents = (await ingestedMetric(server.url, key)) - metricBefore;
+  const { result } = outcome;
+  const ok = result["2xx"];
+  const seconds = (end.wallMs - start.wallMs) / 1000;
+  const sorted = Float64Array.from(outcome.latencies).sort();
+  const expected = ok * perRequest;
+  const percent = (cpu: number) => (100 * cpu) / seconds;
+  return {
+    backend: database.backend,
+    scenario: spec.scenario,
+    connections: spec.connections,
+    eventsPerRequest: perRequest,
+    targetRate: spec.overallRate ?? null,
+    seconds,
+    requests2xx: ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    requestsPerSecond: ok / seconds,
+    eventsPerSecond: expected / seconds,
+    latencyMs: {
+      p50: percentile([...sorted], 50),
+      p90: percentile([...sorted], 90),
+      p99: percentile([...sorted], 99),
+      max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
+    },
+    storedEvents,
+    metricEvents,
+    acceptedInAnswers: outcome.accepted,
+    duplicatesInAnswers: outcome.duplicates,
+    countsAgree:
+      storedEvents === expected &&
+      metricEvents === expected &&
+      outcome.accepted === expected &&
+      outcome.duplicates === 0,
+    scoreHistoryRowsAdded,
+    cpuPercent: {
+      server: percent(end.server - start.server),
+      loadGenerator: percent(end.self - start.self),
+      postgres: withPostgres ? percent(end.postgres - start.postgres) : null,
+      machine: percent(end.machine - start.machine),
+    },
+  };
+}
+
+function describe(run: ScenarioResult): string {
+  return (
+    `${run.backend} ${run.scenario} x${run.connections}: ${fmt(run.requests2xx)} x 2xx in ${run.seconds.toFixed(1)} s, ` +
+    `${fmt(run.eventsPerSecond)} events/s, p50 ${run.latencyMs.p50.toFixed(1)} ms, p99 ${run.latencyMs.p99.toFixed(1)} ms, ` +
+    `non-2xx ${run.non2xx}, errors ${run.errors}; stored ${fmt(run.storedEvents)}, metric ${fmt(run.metricEvents)}, ` +
+    `answers ${fmt(run.acceptedInAnswers)} (${run.countsAgree ? "counts agree" : "COUNTS DIFFER"}); ` +
+    `CPU server ${run.cpuPercent.server.toFixed(0)}%, load ${run.cpuPercent.loadGenerator.toFixed(0)}%` +
+    `${run.cpuPercent.postgres === null ? "" : `, postgres ${run.cpuPercent.postgres.toFixed(0)}%`}, machine ${run.cpuPercent.machine.toFixed(0)}%`
+  );
+}
+
+/** Batched ingest at one connection count: a short timed warm-up sizes the exact-count run. */
+async function batched(
+  database: BenchDatabase,
+  server: ServerProcess,
+  key: string,
+  factory: EventFactory,
+  options: IngestOptions,
+  connections: number,
+): Promise<ScenarioResult> {
+  const perRequest = options.eventsPerRequest;
+  log(`${database.backend}: batched warm-up, ${connections} connections, 4 s`);
+  const warm = await load(server.url, key, factory, perRequest, {
+    scenario: "batched",
+    connections,
+    seconds: 4,
+  });
+  await settle(database);
+  const rate = Math.max(connections, warm.result["2xx"] / 4);
+  const amount = Math.max(connections, Math.round(rate * options.batchedSeconds));
+  log(
+    `${database.backend}: batched, ${connections} connections, ${fmt(amount)} requests (~${options.batchedSeconds} s)`,
+  );
+  const run = await measured(database, server, key, factory, perRequest, {
+    scenario: "batched",
+    connections,
+    amount,
+  });
+  log(describe(run));
+  return run;
+}
+
+async function single(
+  database: BenchDatabase,
+  server: ServerProcess,
+  key: string,
+  factory: EventFactory,
+  options: IngestOptions,
+): Promise<ScenarioResult> {
+  const amount = options.singleRate * options.singleSeconds;
+  log(
+    `${database.backend}: single events at ${fmt(options.singleRate)} requests/s, ${options.singleConnections} connections, ${fmt(amount)} requests`,
+  );
+  const run = await measured(database, server, key, factory, 1, {
+    scenario: "single",
+    connections: options.singleConnections,
+    amount,
+    overallRate: options.singleRate,
+  });
+  log(describe(run));
+  return run;
+}
+
+async function withServer<T>(
+  backend: IngestBackend,
+  options: IngestOptions,
+  data: SetupData,
+  nodeArgs: string[],
+  work: (database: BenchDatabase, server: ServerProcess, key: string) => Promise<T>,
+): Promise<T> {
+  const database = backend === "sqlite" ? freshSqlite() : freshPostgres(options.postgresUrl);
+  let server: ServerProcess | undefined;
+  try {
+    const key = createKey(database);
+    server = await startServer(database, nodeArgs);
+    const started = performance.now();
+    await setUp(server.url, key, data);
+    log(
+      `${backend}: ${server.url}, b2b published, ${fmt(data.companies.length)} companies and ${fmt(data.contacts.length)} contacts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return await work(database, server, key);
+  } finally {
+    await server?.stop();
+    await database.drop();
+  }
+}
+
+export async function benchIngest(options: IngestOptions): Promise<IngestReport> {
+  const report: IngestReport = { node: process.version, options, scenarios: [], profiles: [], skipped: [] };
+  const data = setupData(options.contacts, 7);
+  let runs = 0;
+  const factory = () => new EventFactory(`b${Date.now().toString(36)}r${runs++}`, data.contacts, runs);
+  const backends: IngestBackend[] = [];
+  for (const backend of options.backends) {
+    if (backend === "postgres") {
+      const problem = await postgresReachable(options.postgresUrl);
+      if (problem) {
+        const message = `PostgreSQL skipped: ${options.postgresUrl} is not reachable (${problem})`;
+        log(message);
+        report.skipped.push(message);
+        continue;
+      }
+    }
+    backends.push(backend);
+  }
+  for (const backend of backends) {
+    await withServer(backend, options, data, [], async (database, server, key) => {
+      const events = factory();
+      for (const connections of options.batchedConnections)
+        report.scenarios.push(await batched(database, server, key, events, options, connections));
+      report.scenarios.push(await single(database, server, key, events, options));
+    });
+  }
+  if (!options.profile) return report;
+  for (const backend of backends) {
+    const dir = join(ROOT, "bench/out/profiles", `ingest-${backend}-${Date.now().toString(36)}`);
+    mkdirSync(dir, { recursive: true });
+    const connections = options.batchedConnections.at(-1)!;
+    log(`${backend}: profiling the server (node --cpu-prof) under batched load, ${connections} connections`);
+    const run = await withServer(
+      backend,
+      options,
+      data,
+      ["--cpu-prof", "--cpu-prof-dir", dir],
+      (database, server, key) => batched(database, server, key, factory(), options, connections),
+    );
+    const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
+    if (!file) throw new Error(`no .cpuprofile was written in ${dir}`);
+    const summary = summariseProfile(join(dir, file));
+    report.profiles.push({ backend, run, summary });
+    process.stdout.write(`\n${profileTable(summary)}\n`);
+  }
+  return report;
+}
+
+export function ingestTable(report: IngestReport): string {
+  const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+  const lines = [
+    "| ingest over HTTP | connections | run (s) | 2xx requests | non-2xx / errors | events/s | requests/s | p50 (ms) | p99 (ms) | stored = 2xx x events | server CPU | target |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...report.scenarios.map((r) => {
+      const what =
+        r.scenario === "batched"
+          ? `${r.backend}, batches of ${r.eventsPerRequest}`
+          : `${r.backend}, single events at ${fmt(r.targetRate ?? 0)}/s`;
+      const target =
+        r.scenario === "batched"
+          ? r.backend === "sqlite"
+            ? `50,000 events/s: ${r.eventsPerSecond >= 50_000 ? "met" : "missed"}`
+            : "-"
+          : `p99 < 20 ms: ${r.latencyMs.p99 < 20 ? "met" : "missed"}`;
+      return `| ${what} | ${r.connections} | ${r.seconds.toFixed(1)} | ${fmt(r.requests2xx)} | ${r.non2xx} / ${r.errors} | ${fmt(r.eventsPerSecond)} | ${fmt(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${r.countsAgree ? "yes" : "NO"} (${fmt(r.storedEvents)}) | ${r.cpuPercent.server.toFixed(0)}% | ${target} |`;
+    }),
+  ];
+  for (const message of report.skipped) lines.push("", message);
+  return lines.join("\n");
+}
