@@ -7,6 +7,7 @@ import { registerEventRoutes } from "./events.js";
 import { registerModelRoutes } from "./models.js";
 import { registerOperationRoutes } from "./operations.js";
 import { registerScoreRoutes } from "./scores.js";
+import { registerSegmentRoutes } from "./segment.js";
 
 export interface RouteContext {
   table: RouteTable;
@@ -20,4 +21,5 @@ export const routeModules: Array<(context: RouteContext) => void> = [
   registerEventRoutes,
   registerModelRoutes,
   registerScoreRoutes,
+  registerSegmentRoutes,
 ];

@@ -1,0 +1,273 @@
+/**
+ * Segment-compatible ingestion (the HTTP tracking API's shapes), so Segment's and RudderStack's
+ * SDKs can send to Leadscore unchanged: POST /v1/batch, /v1/identify, /v1/track, /v1/page,
+ * /v1/screen, /v1/group, /v1/alias, with the write key as the Basic auth user name. The mapping
+ * is service/segment.ts; here the messages are validated (all or nothing: a bad message gets a
+ * 400 naming it, batch[3].messageId, and nothing is written), then applied in order. Events go
+ * through the ingestor (idempotent by messageId, durable before the answer); each step is
+ * idempotent, so an SDK's retry of a batch that failed half way counts nothing twice.
+ */
+import { z } from "zod";
+import type { ContactView } from "../../service/contacts.js";
+import {
+  eventTypeOf,
+  planSegmentBatch,
+  SEGMENT_TYPES,
+  type SegmentEnvelope,
+  type SegmentMessage,
+  type SegmentStep,
+  type SegmentType,
+} from "../../service/segment.js";
+import type { ScoringService } from "../../service/service.js";
+import { timestampSchema } from "../schemas.js";
+import type { RouteContext } from "./index.js";
+
+const properties = z.record(z.string(), z.unknown());
+
+/** Segment ids are strings; some SDKs send numbers. "" and null read as absent. */
+const optionalId = z
+  .union([z.string().max(256), z.number()])
+  .nullish()
+  .transform((value) => (value === null || value === undefined || value === "" ? undefined : String(value)));
+
+const optionalTime = timestampSchema.nullish().transform((value) => value ?? undefined);
+
+const traitsSchema = z.looseObject({
+  email: z
+    .union([z.email().max(320), z.literal(""), z.null()])
+    .optional()
+    .describe("Becomes the contact's email; must be a valid address (empty or null: ignored)."),
+});
+
+const messageFields = {
+  messageId: optionalId.describe(
+    "Becomes the event id: a message sent again is not counted again. Required for track, page and screen.",
+  ),
+  userId: optionalId.describe("The contact id."),
+  anonymousId: optionalId.describe("Without a userId, the contact is `anon:<anonymousId>`."),
+  timestamp: optionalTime,
+  originalTimestamp: optionalTime,
+  sentAt: optionalTime,
+  context: properties.nullish().transform((value) => value ?? undefined),
+  properties: properties.nullish().transform((value) => value ?? undefined),
+};
+
+const perType = {
+  identify: { traits: traitsSchema.nullish().transform((value) => value ?? undefined) },
+  track: { event: z.string().min(1).max(256) },
+  page: { name: z.string().nullish(), category: z.string().nullish() },
+  screen: { name: z.string().nullish(), category: z.string().nullish() },
+  group: {
+    groupId: z.union([z.string().min(1).max(256), z.number()]).transform(String),
+    traits: properties.nullish().transform((value) => value ?? undefined),
+  },
+  alias: {
+    userId: z.union([z.string().min(1).max(256), z.number()]).transform(String),
+    previousId: z.union([z.string().min(1).max(256), z.number()]).transform(String),
+  },
+} as const;
+
+type Issue = { path: PropertyKey[]; message: string };
+
+/** Checks zod cannot express per field: who the message is about, its id, its event name. */
+function messageIssues(message: {
+  type: SegmentType;
+  messageId?: string | undefined;
+  userId?: string | undefined;
+  anonymousId?: string | undefined;
+  event?: string | undefined;
+}): Issue[] {
+  const issues: Issue[] = [];
+  if (message.userId === undefined && message.anonymousId === undefined)
+    issues.push({ path: ["userId"], message: "give a userId or an anonymousId" });
+  if (
+    (message.type === "track" || message.type === "page" || message.type === "screen") &&
+    !message.messageId
+  )
+    issues.push({
+      path: ["messageId"],
+      message: "required: it is the event's id, which keeps a message sent twice from counting twice",
+    });
+  if (message.type === "track" && message.event !== undefined) {
+    const type = eventTypeOf(message.event);
+    if (type === "") issues.push({ path: ["event"], message: "needs at least one letter or digit" });
+    else if (type.length > 128)
+      issues.push({ path: ["event"], message: "too long: at most 128 characters once in snake_case" });
+  }
+  return issues;
+}
+
+/** The schema of one message type; `type` is required in a batch, optional on its own route. */
+function messageSchema<T extends SegmentType>(type: T, typeRequired: boolean) {
+  const typeField = typeRequired
+    ? z.literal(type)
+    : z
+        .literal(type)
+        .optional()
+        .transform(() => type);
+  return z
+    .looseObject({ type: typeField, ...messageFields, ...perType[type] })
+    .superRefine((message, context) => {
+      for (const issue of messageIssues(message as never)) context.addIssue({ code: "custom", ...issue });
+    });
+}
+
+const batchMessageSchema = z.discriminatedUnion(
+  "type",
+  [
+    messageSchema("identify", true),
+    messageSchema("track", true),
+    messageSchema("page", true),
+    messageSchema("screen", true),
+    messageSchema("group", true),
+    messageSchema("alias", true),
+  ],
+  { error: `must be one of ${SEGMENT_TYPES.join(", ")}` },
+);
+
+const resultSchema = z
+  .object({
+    success: z.literal(true),
+    received: z.number().int().describe("Messages in the request."),
+    accepted: z.number().int().describe("Events (track, page, screen) stored by this request."),
+    duplicates: z.number().int().describe("Events whose messageId was already stored: not counted again."),
+    contacts: z.number().int().describe("Contacts updated by identify and group messages."),
+    merged: z.number().int().describe("Contacts merged into another (identify with both ids, alias)."),
+  })
+  .meta({ id: "SegmentResult" });
+
+type SegmentResult = z.infer<typeof resultSchema>;
+
+/** Merges each candidate that is a contact of its own (not already an alias) into the survivor. */
+async function mergeInto(
+  service: ScoringService,
+  survivor: ContactView,
+  candidates: readonly string[],
+): Promise<number> {
+  let merged = 0;
+  for (const candidate of candidates) {
+    const found = await service.contacts.find({ contactId: candidate });
+    if (!found || found.id !== candidate || found.id === survivor.id) continue;
+    await service.contacts.merge(survivor.id, candidate);
+    merged++;
+  }
+  return merged;
+}
+
+async function applyStep(service: ScoringService, step: SegmentStep, result: SegmentResult): Promise<void> {
+  switch (step.kind) {
+    case "events": {
+      const ingested = await service.ingestor.ingest(step.events);
+      result.accepted += ingested.accepted;
+      result.duplicates += ingested.duplicates;
+      return;
+    }
+    case "identify": {
+      if (step.company) await service.contacts.upsertCompanies([step.company]);
+      let update = step.contact;
+      let candidates = step.mergeCandidates;
+      const owner =
+        update.email !== undefined ? await service.contacts.find({ email: update.email }) : undefined;
+      const current = owner ? await service.contacts.find({ contactId: update.contactId }) : undefined;
+      if (owner && owner.id !== (current?.id ?? update.contactId)) {
+        // The email already belongs to another contact: the same person, so the two become one
+        // rather than the identify failing on the email's uniqueness. A user keeps its id and
+        // takes the other contact in; an anonymous visitor is taken into the known contact.
+        if (step.anonymous) {
+          update = { ...update, contactId: owner.id };
+          candidates = [step.contact.contactId];
+        } else {
+          const [user] = await service.contacts.upsertContacts([{ ...update, email: undefined }]);
+          result.merged += await mergeInto(service, user, [owner.id]);
+        }
+      }
+      const [contact] = await service.contacts.upsertContacts([update]);
+      result.contacts++;
+      result.merged += await mergeInto(service, contact, candidates);
+      return;
+    }
+    case "group": {
+      await service.contacts.upsertCompanies([step.company]);
+      await service.contacts.upsertContacts([{ contactId: step.contactId, companyId: step.company.id }]);
+      result.contacts++;
+      return;
+    }
+    case "alias": {
+      const found = await Promise.all(
+        step.mergeCandidates.map((id) => service.contacts.find({ contactId: id })),
+      );
+      if (!found.some((contact, i) => contact && contact.id === step.mergeCandidates[i])) return;
+      const [survivor] = await service.contacts.upsertContacts([{ contactId: step.contactId }]);
+      result.merged += await mergeInto(service, survivor, step.mergeCandidates);
+      return;
+    }
+  }
+}
+
+async function applyMessages(
+  service: ScoringService,
+  messages: readonly SegmentMessage[],
+  envelope: SegmentEnvelope,
+): Promise<SegmentResult> {
+  const result: SegmentResult = {
+    success: true,
+    received: messages.length,
+    accepted: 0,
+    duplicates: 0,
+    contacts: 0,
+    merged: 0,
+  };
+  for (const step of planSegmentBatch(messages, envelope)) await applyStep(service, step, result);
+  return result;
+}
+
+const SINGLE_ROUTES: Record<SegmentType, string> = {
+  identify: "Create or update a contact from its traits (Segment identify)",
+  track: "Record an event (Segment track)",
+  page: "Record a page view (Segment page)",
+  screen: "Record a mobile screen view as a page view (Segment screen)",
+  group: "Attach a contact to a company and set the company's traits (Segment group)",
+  alias: "Merge a previous id's contact into a user (Segment alias)",
+};
+
+export function registerSegmentRoutes({ table, service }: RouteContext): void {
+  const maxBatch = service.config.maxBatch;
+  const responses = {
+    200: { description: "Applied; Segment's answer plus counts.", schema: resultSchema },
+  };
+  table.add({
+    method: "POST",
+    url: "/v1/batch",
+    summary: `Segment-compatible batch of up to ${maxBatch} messages`,
+    description:
+      "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name (or a Bearer key). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; see the README for the mapping.",
+    tag: "segment",
+    scope: "write",
+    body: z.looseObject({
+      batch: z.array(batchMessageSchema).max(maxBatch),
+      context: properties.nullish().transform((value) => value ?? undefined),
+      sentAt: optionalTime,
+    }),
+    responses,
+    handler: async ({ body }) =>
+      applyMessages(service, body.batch as SegmentMessage[], {
+        receivedMs: Date.now(),
+        sentAt: body.sentAt,
+        context: body.context,
+      }),
+  });
+  for (const type of SEGMENT_TYPES) {
+    table.add({
+      method: "POST",
+      url: `/v1/${type}`,
+      summary: SINGLE_ROUTES[type],
+      description: `One Segment ${type} message (its type may be left out). Same mapping as in /v1/batch.`,
+      tag: "segment",
+      scope: "write",
+      body: messageSchema(type, false),
+      responses,
+      handler: async ({ body }) =>
+        applyMessages(service, [body as SegmentMessage], { receivedMs: Date.now() }),
+    });
+  }
+}
