@@ -76,7 +76,8 @@ export function rowShaper<K extends Kind>(
   checkIdentityColumns(kind, source, mapping);
   const identity = new Map<string, string>();
   for (const name of IDENTITY_NAMES[kind]) {
-    const column = mapping.columnOf(name);
+    // The keys of JSONL rows vary: the first row's keys do not tell which ones the file has.
+    const column = source.format === "jsonl" ? (mapping.renamed.get(name) ?? name) : mapping.columnOf(name);
     if (column !== undefined && ![...identity.values()].includes(column)) identity.set(name, column);
   }
   const identityColumns = new Set(identity.values());
@@ -143,7 +144,7 @@ export function rowShaper<K extends Kind>(
         ? []
         : result.error.issues.map((issue) => ({
             field: describeField(issue.path),
-            message: valueAt(body, issue.path) === undefined ? "missing" : issue.message,
+            message: problemMessage(issue, valueAt(body, issue.path)),
           }));
       // The API dates an event without a timestamp "now"; history imported so would be wrong.
       if (
@@ -159,6 +160,13 @@ export function rowShaper<K extends Kind>(
       return { item: { line: row.line, body: body as Body<K>, parsed: result.data as Parsed<K> } };
     },
   };
+}
+
+/** zod's message, with the value at fault, or "missing" for an empty or absent value. */
+function problemMessage(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === undefined) return issue.code === "invalid_type" ? "missing" : issue.message;
+  const shown = JSON.stringify(value);
+  return shown.length <= 60 ? `${issue.message} (got ${shown})` : issue.message;
 }
 
 function valueAt(body: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
