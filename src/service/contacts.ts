@@ -4,7 +4,8 @@
  * transaction, so a read after the answer sees the new score.
  */
 import type { Kysely } from "kysely";
-import type { Dialect } from "../store/database.js";
+import type { Database } from "../store/database.js";
+import { scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { notFound, RequestError } from "./errors.js";
 import { type ContactRef, lockContacts, normaliseEmail, resolveContacts } from "./identity.js";
@@ -48,8 +49,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 export class ContactStore {
   constructor(
-    private readonly db: Kysely<Tables>,
-    private readonly dialect: Dialect,
+    private readonly database: Database,
     private readonly models: ModelRegistry,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -57,15 +57,13 @@ export class ContactStore {
   async upsertContacts(updates: readonly ContactUpdate[]): Promise<ContactView[]> {
     const nowMs = this.clock();
     try {
-      return await this.db.transaction().execute(async (tx) => {
-        const ids = await resolveContacts(tx, updates, nowMs);
-        await lockContacts(tx, this.dialect, ids);
+      return await this.database.db.transaction().execute(async (tx) => {
+        const store = scoringStore(this.database, tx);
+        const ids = await resolveContacts(store, updates, nowMs);
+        await lockContacts(tx, this.database.dialect, ids);
         const current = new Map<string, Tables["contacts"]>();
-        for (const part of chunks([...new Set(ids)], 500)) {
-          for (const row of await tx.selectFrom("contacts").selectAll().where("id", "in", part).execute()) {
-            current.set(row.id, row);
-          }
-        }
+        for (const row of await store.contacts(ids))
+          current.set(row.id, { ...row, created_ms: 0, updated_ms: 0 });
         updates.forEach((update, i) => {
           const row = current.get(ids[i]) as Tables["contacts"];
           current.set(ids[i], {
@@ -77,21 +75,10 @@ export class ContactStore {
           });
         });
         const rows = [...current.values()];
-        for (const row of rows) {
-          await tx
-            .updateTable("contacts")
-            .set({
-              email: row.email,
-              company_id: row.company_id,
-              properties: row.properties,
-              updated_ms: nowMs,
-            })
-            .where("id", "=", row.id)
-            .execute();
-        }
+        await store.updateContacts(rows);
         const models = await this.models.active(tx);
         await scoreContacts(
-          tx,
+          store,
           models,
           rows.map((r) => r.id).sort(),
           new Map(),
@@ -114,7 +101,7 @@ export class ContactStore {
     updates: readonly CompanyUpdate[],
   ): Promise<{ id: string; rescoredContacts: number }[]> {
     const nowMs = this.clock();
-    return this.db.transaction().execute(async (tx) => {
+    return this.database.db.transaction().execute(async (tx) => {
       const ids = [...new Set(updates.map((u) => u.id))].sort();
       const existing = new Map<string, Record<string, unknown>>();
       for (const part of chunks(ids, 500)) {
@@ -158,15 +145,22 @@ export class ContactStore {
         const contactIds = contacts.map((c) => c.id).sort();
         counts.set(companyId, contactIds.length);
         if (contactIds.length === 0) continue;
-        await lockContacts(tx, this.dialect, contactIds);
-        await scoreContacts(tx, models, contactIds, new Map(), { cause: "company", companyId }, nowMs);
+        await lockContacts(tx, this.database.dialect, contactIds);
+        await scoreContacts(
+          scoringStore(this.database, tx),
+          models,
+          contactIds,
+          new Map(),
+          { cause: "company", companyId },
+          nowMs,
+        );
       }
       return ids.map((id) => ({ id, rescoredContacts: counts.get(id) ?? 0 }));
     });
   }
 
   /** A contact by id (following merges) or by email. */
-  async find(ref: ContactRef, tx: Kysely<Tables> | Tx = this.db): Promise<ContactView | undefined> {
+  async find(ref: ContactRef, tx: Kysely<Tables> | Tx = this.database.db): Promise<ContactView | undefined> {
     let row: Tables["contacts"] | undefined;
     if (ref.contactId) {
       const alias = await tx
@@ -190,7 +184,7 @@ export class ContactStore {
   }
 
   async getCompany(id: string): Promise<{ id: string; properties: Record<string, unknown> } | undefined> {
-    const row = await this.db
+    const row = await this.database.db
       .selectFrom("companies")
       .select(["id", "properties"])
       .where("id", "=", id)
@@ -210,8 +204,8 @@ export class ContactStore {
       ]);
     }
     const nowMs = this.clock();
-    return this.db.transaction().execute(async (tx) => {
-      await lockContacts(tx, this.dialect, [survivorId, mergedId]);
+    return this.database.db.transaction().execute(async (tx) => {
+      await lockContacts(tx, this.database.dialect, [survivorId, mergedId]);
       const survivor = await tx
         .selectFrom("contacts")
         .selectAll()
@@ -265,7 +259,14 @@ export class ContactStore {
       await tx.deleteFrom("scores").where("contact_id", "=", mergedId).execute();
       await tx.deleteFrom("contact_states").where("contact_id", "in", [mergedId, survivorId]).execute();
       const models = await this.models.active(tx);
-      await scoreContacts(tx, models, [survivorId], new Map(), { cause: "merge", mergedId }, nowMs);
+      await scoreContacts(
+        scoringStore(this.database, tx),
+        models,
+        [survivorId],
+        new Map(),
+        { cause: "merge", mergedId },
+        nowMs,
+      );
       return viewOf(updated);
     });
   }

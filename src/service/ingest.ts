@@ -7,7 +7,8 @@
  */
 import type { Kysely } from "kysely";
 import type { ScoringEvent } from "../engine/index.js";
-import type { Dialect } from "../store/database.js";
+import type { Database } from "../store/database.js";
+import { scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { type ContactRef, lockContacts, resolveContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
@@ -51,8 +52,7 @@ export class EventIngestor {
   readonly stats: IngestStats = { events: 0, duplicates: 0, commits: 0 };
 
   constructor(
-    private readonly db: Kysely<Tables>,
-    private readonly dialect: Dialect,
+    private readonly database: Database,
     private readonly models: ModelRegistry,
     /** Parallel flushes: 1 on SQLite (one writer), a few on PostgreSQL. */
     private readonly concurrency: number,
@@ -113,35 +113,26 @@ export class EventIngestor {
 
   private async commit(requests: IncomingEvent[][]): Promise<IngestResult[]> {
     const nowMs = this.clock();
-    return this.db.transaction().execute(async (tx) => {
+    return this.database.db.transaction().execute(async (tx) => {
       const all = requests.flat();
-      const contactIds = await resolveContacts(tx, all, nowMs);
-      await lockContacts(tx, this.dialect, contactIds);
+      const store = scoringStore(this.database, tx);
+      const contactIds = await resolveContacts(store, all, nowMs);
+      await lockContacts(tx, this.database.dialect, contactIds);
       // First occurrence of an id wins, within the group as across time.
       const firstIndex = new Map<string, number>();
       all.forEach((event, i) => {
         if (!firstIndex.has(event.id)) firstIndex.set(event.id, i);
       });
-      const candidates = [...firstIndex.values()].sort((a, b) => (all[a].id < all[b].id ? -1 : 1));
-      const inserted = new Set<string>();
-      for (const part of chunks(candidates, 500)) {
-        const rows = await tx
-          .insertInto("events")
-          .values(
-            part.map((i) => ({
-              event_id: all[i].id,
-              contact_id: contactIds[i],
-              type: all[i].type,
-              time_ms: all[i].timeMs,
-              properties: JSON.stringify(all[i].properties),
-              received_ms: nowMs,
-            })),
-          )
-          .onConflict((oc) => oc.column("event_id").doNothing())
-          .returning("event_id")
-          .execute();
-        for (const row of rows) inserted.add(row.event_id);
-      }
+      const inserted = await store.insertEvents(
+        [...firstIndex.values()].map((i) => ({
+          event_id: all[i].id,
+          contact_id: contactIds[i],
+          type: all[i].type,
+          time_ms: all[i].timeMs,
+          properties: JSON.stringify(all[i].properties),
+          received_ms: nowMs,
+        })),
+      );
       const newEvents = new Map<string, ScoringEvent[]>();
       const eventIds = new Map<string, string[]>();
       const stored = all.map((event, i) => inserted.has(event.id) && firstIndex.get(event.id) === i);
@@ -157,7 +148,7 @@ export class EventIngestor {
       });
       const models = await this.models.active(tx);
       await scoreContacts(
-        tx,
+        store,
         models,
         [...newEvents.keys()].sort(),
         newEvents,

@@ -4,7 +4,8 @@
  * after a publish and, periodically, so that decay and time windows move stored scores.
  */
 import type { Kysely } from "kysely";
-import type { Dialect } from "../store/database.js";
+import type { Database } from "../store/database.js";
+import { scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
@@ -26,8 +27,7 @@ export async function countContacts(db: Kysely<Tables>): Promise<number> {
 }
 
 export async function rescoreAll(
-  db: Kysely<Tables>,
-  dialect: Dialect,
+  database: Database,
   models: ModelRegistry,
   reason: ScoreCause,
   options: {
@@ -45,7 +45,7 @@ export async function rescoreAll(
   for (;;) {
     if (options.shouldStop?.()) return { ...progress, stopped: true };
     const ids = (
-      await db
+      await database.db
         .selectFrom("contacts")
         .select("id")
         .where("id", ">", after)
@@ -54,9 +54,16 @@ export async function rescoreAll(
         .execute()
     ).map((row) => row.id);
     if (ids.length === 0) break;
-    const outcome = await db.transaction().execute(async (tx) => {
-      await lockContacts(tx, dialect, ids);
-      return scoreContacts(tx, await models.active(tx), ids, new Map(), reason, clock());
+    const outcome = await database.db.transaction().execute(async (tx) => {
+      await lockContacts(tx, database.dialect, ids);
+      return scoreContacts(
+        scoringStore(database, tx),
+        await models.active(tx),
+        ids,
+        new Map(),
+        reason,
+        clock(),
+      );
     });
     progress.done += ids.length;
     progress.changed += outcome.changed;

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { Dialect } from "../store/database.js";
+import type { Database } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import { notFound, RequestError } from "./errors.js";
 import { MODEL_KEY, type ModelRegistry, parseUploadedModel } from "./models.js";
@@ -38,8 +38,7 @@ export class Publishing {
   private stopping = false;
 
   constructor(
-    private readonly db: Kysely<Tables>,
-    private readonly dialect: Dialect,
+    private readonly database: Database,
     private readonly models: ModelRegistry,
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
@@ -60,7 +59,7 @@ export class Publishing {
     const created_ms = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.transaction().execute(async (tx) => {
+        return await this.database.db.transaction().execute(async (tx) => {
           const last = await tx
             .selectFrom("models")
             .select((eb) => eb.fn.max("version").as("v"))
@@ -88,7 +87,7 @@ export class Publishing {
   }
 
   async versions(key?: string): Promise<ModelVersionView[]> {
-    let query = this.db
+    let query = this.database.db
       .selectFrom("models")
       .leftJoin("model_heads", (join) =>
         join.onRef("model_heads.key", "=", "models.key").onRef("model_heads.version", "=", "models.version"),
@@ -113,7 +112,7 @@ export class Publishing {
   }
 
   async source(key: string, version: number): Promise<string> {
-    const row = await this.db
+    const row = await this.database.db
       .selectFrom("models")
       .select("source")
       .where("key", "=", key)
@@ -125,11 +124,11 @@ export class Publishing {
 
   /** Makes a version live and starts rescoring every contact in the background. */
   async publish(key: string, version: number): Promise<JobView> {
-    await this.models.evaluator(this.db, key, version); // 404 when it does not exist
+    await this.models.evaluator(this.database.db, key, version); // 404 when it does not exist
     const now = Date.now();
-    const total = await countContacts(this.db);
+    const total = await countContacts(this.database.db);
     const id = randomUUID();
-    await this.db.transaction().execute(async (tx) => {
+    await this.database.db.transaction().execute(async (tx) => {
       await tx
         .insertInto("model_heads")
         .values({ key, version, published_ms: now })
@@ -157,7 +156,7 @@ export class Publishing {
 
   /** Stops scoring with a model; its stored scores are removed, its history kept. */
   async unpublish(key: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.database.db.transaction().execute(async (tx) => {
       const result = await tx.deleteFrom("model_heads").where("key", "=", key).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw notFound(`published model ${key}`);
       await tx.deleteFrom("scores").where("model_key", "=", key).execute();
@@ -166,13 +165,13 @@ export class Publishing {
   }
 
   async job(id: string): Promise<JobView> {
-    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = await this.database.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw notFound(`job ${id}`);
     return jobView(row);
   }
 
   async jobs(limit = 50): Promise<JobView[]> {
-    const rows = await this.db
+    const rows = await this.database.db
       .selectFrom("jobs")
       .selectAll()
       .orderBy("created_ms", "desc")
@@ -183,7 +182,11 @@ export class Publishing {
 
   /** Resumes rescoring jobs a stopped process left running. */
   async resume(): Promise<void> {
-    const rows = await this.db.selectFrom("jobs").selectAll().where("status", "=", "running").execute();
+    const rows = await this.database.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("status", "=", "running")
+      .execute();
     for (const row of rows) {
       if (row.kind === "rescore" && row.model_key && row.model_version !== null) {
         this.start(row.id, row.model_key, row.model_version);
@@ -214,18 +217,17 @@ export class Publishing {
     const log = this.log.child({ job: id, model: `${key}@${version}` });
     log.info("rescoring every contact");
     try {
-      const total = await countContacts(this.db);
-      await this.db.updateTable("jobs").set({ total, done: 0 }).where("id", "=", id).execute();
+      const total = await countContacts(this.database.db);
+      await this.database.db.updateTable("jobs").set({ total, done: 0 }).where("id", "=", id).execute();
       const result = await rescoreAll(
-        this.db,
-        this.dialect,
+        this.database,
         this.models,
         { cause: "model" },
         {
           clock: this.clock,
           shouldStop: () => this.stopping,
           onPage: async (progress) => {
-            await this.db
+            await this.database.db
               .updateTable("jobs")
               .set({ done: Math.min(progress.done, total) })
               .where("id", "=", id)
@@ -237,7 +239,7 @@ export class Publishing {
         log.info({ contacts: result.done }, "rescoring paused by shutdown; it resumes at the next start");
         return;
       }
-      await this.db
+      await this.database.db
         .updateTable("jobs")
         .set({
           status: "done",
@@ -250,7 +252,7 @@ export class Publishing {
       log.info({ contacts: result.done, changed: result.changed }, "rescoring finished");
     } catch (error) {
       log.error({ err: error }, "rescoring failed");
-      await this.db
+      await this.database.db
         .updateTable("jobs")
         .set({ status: "failed", error: (error as Error).message, finished_ms: Date.now() })
         .where("id", "=", id)

@@ -15,6 +15,7 @@ import {
   type Properties,
   type ScoringEvent,
 } from "../engine/index.js";
+import type { HistoryRow, ScoringStore, StoredEventRow } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import type { ActiveModel } from "./models.js";
 import { type ScoreRow, sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
@@ -55,7 +56,7 @@ export function contactProperties(row: {
 }
 
 export async function scoreContacts(
-  tx: Tx,
+  store: ScoringStore,
   models: readonly ActiveModel[],
   contactIds: readonly string[],
   newEvents: ReadonlyMap<string, ScoringEvent[]>,
@@ -65,7 +66,7 @@ export async function scoreContacts(
   const outcome: ScoreOutcome = { changed: 0, history: 0 };
   if (models.length === 0 || contactIds.length === 0) return outcome;
   for (const ids of chunks(contactIds, IN_CHUNK)) {
-    const part = await scoreChunk(tx, models, ids, newEvents, reason, nowMs);
+    const part = await scoreChunk(store, models, ids, newEvents, reason, nowMs);
     outcome.changed += part.changed;
     outcome.history += part.history;
   }
@@ -73,50 +74,41 @@ export async function scoreContacts(
 }
 
 async function scoreChunk(
-  tx: Tx,
+  store: ScoringStore,
   models: readonly ActiveModel[],
   ids: readonly string[],
   newEvents: ReadonlyMap<string, ScoringEvent[]>,
   reason: ScoreCause,
   nowMs: number,
 ): Promise<ScoreOutcome> {
-  const contacts = await tx
-    .selectFrom("contacts")
-    .select(["id", "email", "company_id", "properties"])
-    .where("id", "in", ids)
-    .execute();
+  const contacts = await store.contacts(ids);
   const companyIds = [...new Set(contacts.map((c) => c.company_id).filter((id): id is string => !!id))];
   const companies = new Map<string, Properties>();
-  for (const part of chunks(companyIds, IN_CHUNK)) {
-    const rows = await tx
-      .selectFrom("companies")
-      .select(["id", "properties"])
-      .where("id", "in", part)
-      .execute();
-    for (const row of rows) companies.set(row.id, { ...jsonObject(row.properties), id: row.id });
+  for (const row of await store.companies(companyIds)) {
+    companies.set(row.id, { ...jsonObject(row.properties), id: row.id });
   }
   const states = new Map<string, { version: number; state: ContactState }>();
-  for (const row of await tx
-    .selectFrom("contact_states")
-    .select(["contact_id", "model_key", "model_version", "state"])
-    .where("contact_id", "in", ids)
-    .execute()) {
+  for (const row of await store.states(ids)) {
     states.set(`${row.model_key}\u0000${row.contact_id}`, {
       version: row.model_version,
       state: JSON.parse(row.state) as ContactState,
     });
   }
   const previous = new Map<string, ScoreRow>();
-  for (const row of await tx.selectFrom("scores").selectAll().where("contact_id", "in", ids).execute()) {
-    previous.set(`${row.model_key}\u0000${row.contact_id}`, row);
-  }
+  for (const row of await store.scores(ids)) previous.set(`${row.model_key}\u0000${row.contact_id}`, row);
+  // Every stored event of the contacts whose state must be rebuilt (new contact, new model version), in one read.
+  const rebuild = contacts
+    .filter((contact) =>
+      models.some((model) => states.get(`${model.key}\u0000${contact.id}`)?.version !== model.version),
+    )
+    .map((contact) => contact.id);
+  const allEvents = new Map<string, ScoringEvent[]>();
+  for (const [contactId, rows] of await store.events(rebuild))
+    allEvents.set(contactId, rows.map(toScoringEvent));
 
   const stateRows: Tables["contact_states"][] = [];
   const scoreRows: ScoreRow[] = [];
-  const historyRows: Omit<Tables["score_history"], "seq">[] = [];
-  // Loaded on demand: every stored event of a contact whose state must be rebuilt (new model version).
-  const allEvents = new Map<string, ScoringEvent[]>();
-
+  const historyRows: HistoryRow[] = [];
   for (const contact of contacts) {
     const properties = contactProperties(contact);
     const company = contact.company_id ? companies.get(contact.company_id) : undefined;
@@ -127,12 +119,7 @@ async function scoreChunk(
       if (stored && stored.version === model.version) {
         state = applyEvents(model.evaluator, stored.state, newEvents.get(contact.id) ?? []);
       } else {
-        let events = allEvents.get(contact.id);
-        if (!events) {
-          events = await eventsOf(tx, contact.id);
-          allEvents.set(contact.id, events);
-        }
-        state = applyEvents(model.evaluator, emptyState(), events);
+        state = applyEvents(model.evaluator, emptyState(), allEvents.get(contact.id) ?? []);
       }
       // A contact last scored by another version of the model changed because of the new version.
       const cause: ScoreCause = stored && stored.version !== model.version ? { cause: "model" } : reason;
@@ -183,9 +170,9 @@ async function scoreChunk(
       });
     }
   }
-  await writeStates(tx, stateRows);
-  await writeScores(tx, scoreRows);
-  for (const part of chunks(historyRows, 200)) await tx.insertInto("score_history").values(part).execute();
+  await store.writeStates(stateRows);
+  await store.writeScores(scoreRows);
+  await store.appendHistory(historyRows);
   return { changed: scoreRows.length, history: historyRows.length };
 }
 
@@ -213,50 +200,11 @@ export async function eventsOf(tx: Kysely<Tables>, contactId: string): Promise<S
     .orderBy("time_ms")
     .orderBy("event_id")
     .execute();
-  return rows.map((row) => ({
-    id: row.event_id,
-    type: row.type,
-    timeMs: row.time_ms,
-    properties: jsonObject(row.properties),
-  }));
+  return rows.map(toScoringEvent);
 }
 
-async function writeStates(tx: Tx, rows: Tables["contact_states"][]): Promise<void> {
-  for (const part of chunks(rows, 500)) {
-    await tx
-      .insertInto("contact_states")
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(["contact_id", "model_key"]).doUpdateSet((eb) => ({
-          model_version: eb.ref("excluded.model_version"),
-          state: eb.ref("excluded.state"),
-        })),
-      )
-      .execute();
-  }
-}
-
-async function writeScores(tx: Tx, rows: ScoreRow[]): Promise<void> {
-  for (const part of chunks(rows, 300)) {
-    await tx
-      .insertInto("scores")
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(["contact_id", "model_key"]).doUpdateSet((eb) => ({
-          model_version: eb.ref("excluded.model_version"),
-          total: eb.ref("excluded.total"),
-          dimensions: eb.ref("excluded.dimensions"),
-          band: eb.ref("excluded.band"),
-          temperature: eb.ref("excluded.temperature"),
-          fit_grade: eb.ref("excluded.fit_grade"),
-          engagement_grade: eb.ref("excluded.engagement_grade"),
-          matrix: eb.ref("excluded.matrix"),
-          mql: eb.ref("excluded.mql"),
-          disqualified: eb.ref("excluded.disqualified"),
-          as_of_ms: eb.ref("excluded.as_of_ms"),
-          updated_ms: eb.ref("excluded.updated_ms"),
-        })),
-      )
-      .execute();
-  }
+function toScoringEvent(
+  row: Pick<StoredEventRow, "event_id" | "type" | "time_ms" | "properties">,
+): ScoringEvent {
+  return { id: row.event_id, type: row.type, timeMs: row.time_ms, properties: jsonObject(row.properties) };
 }

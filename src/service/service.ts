@@ -39,9 +39,9 @@ export class ScoringService {
     readonly clock: () => number,
   ) {
     const { db, dialect } = database;
-    this.ingestor = new EventIngestor(db, dialect, this.models, dialect === "sqlite" ? 1 : 4, 5000, clock);
-    this.contacts = new ContactStore(db, dialect, this.models, clock);
-    this.publishing = new Publishing(db, dialect, this.models, log, clock);
+    this.ingestor = new EventIngestor(database, this.models, dialect === "sqlite" ? 1 : 4, 5000, clock);
+    this.contacts = new ContactStore(database, this.models, clock);
+    this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
   }
@@ -80,8 +80,7 @@ export class ScoringService {
   async decay(): Promise<{ contacts: number; changed: number }> {
     if (this.decayRunning) await this.decayRunning;
     const run = rescoreAll(
-      this.db,
-      this.database.dialect,
+      this.database,
       this.models,
       { cause: "decay" },
       { clock: this.clock, shouldStop: () => this.stopping },

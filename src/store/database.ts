@@ -26,6 +26,8 @@ export interface DatabaseOptions {
 export interface Database {
   readonly db: Kysely<Tables>;
   readonly dialect: Dialect;
+  /** The raw SQLite connection (the one Kysely uses), for the cached statements of the hot path. */
+  readonly sqlite?: SQLite.Database;
   /** Where the data lives, for logs: the SQLite file or the PostgreSQL host and database (no password). */
   readonly location: string;
   close(): Promise<void>;
@@ -69,7 +71,7 @@ async function openSqlite(dataDir: string): Promise<Database> {
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db, "sqlite");
-  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+  return { db, dialect: "sqlite", sqlite, location: file, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
@@ -92,7 +94,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, "postgres");
+  await migrate(db, "postgres", schema ?? "public");
   return {
     db,
     dialect: "postgres",
@@ -101,7 +103,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
 }
 
-async function migrate(db: Kysely<Tables>, dialect: Dialect): Promise<void> {
+async function migrate(db: Kysely<Tables>, dialect: Dialect, schema?: string): Promise<void> {
   const all = migrations(dialect);
   const migrator = new Migrator({
     db,
@@ -109,6 +111,8 @@ async function migrate(db: Kysely<Tables>, dialect: Dialect): Promise<void> {
     // Two processes starting at once on one PostgreSQL: Kysely takes a lock, the second waits.
     migrationTableName: "leadscore_migrations",
     migrationLockTableName: "leadscore_migrations_lock",
+    // Named, because Kysely looks for its tables in every schema: another schema's would fool it.
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
