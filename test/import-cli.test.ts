@@ -145,6 +145,8 @@ describe.each(BACKENDS)("leadscore import --direct on %s", (backend: Backend) =>
     const events = demoCounts.events.toLocaleString("en-US");
     expect(run.stdout).toMatch(new RegExp(`events +${events} read, ${events} stored, 0 duplicates`));
     expect(run.stdout).toMatch(/total .* rows read, .* in [\d.]+ s \([\d,]+ rows\/s\)/);
+    // stderr is a pipe here: no progress bar unless asked for.
+    expect(run.stderr).not.toContain("import events [");
     expect(await count(db.db, "companies")).toBe(demoCounts.companies);
     expect(await count(db.db, "contacts")).toBe(demoCounts.contacts);
     expect(await count(db.db, "events")).toBe(demoCounts.events);
@@ -172,8 +174,12 @@ describe.each(BACKENDS)("leadscore import --direct on %s", (backend: Backend) =>
 
   it("stores nothing new when the same events file is imported again, and says they are duplicates", async () => {
     const before = await count(db.db, "events");
-    const run = await leadscore(["import", "--events", "demo-csv/events.csv", ...where.args], where.env);
+    const run = await leadscore(
+      ["import", "--events", "demo-csv/events.csv", "--progress", ...where.args],
+      where.env,
+    );
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/import events \[.*\] 100% \| [\d,]+ rows/);
     const events = demoCounts.events.toLocaleString("en-US");
     expect(run.stdout).toMatch(new RegExp(`events +${events} read, 0 stored, ${events} duplicates`));
     expect(await count(db.db, "events")).toBe(before);
