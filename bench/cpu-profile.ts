@@ -36,6 +36,8 @@ export interface ProfileLine {
 
 export interface ProfileSummary {
   file: string;
+  /** Whether only the samples inside the given window were counted. */
+  windowed: boolean;
   sampledSeconds: number;
   /** Share of the time the process was busy (not idle), in percent. */
   busyPercent: number;
@@ -63,8 +65,19 @@ function nameOf(frame: CallFrame): string {
   return `${fn} (${file}:${frame.lineNumber + 1})`;
 }
 
-export function summariseProfile(file: string, top = 25): ProfileSummary {
+/**
+ * `window`: only the samples taken between these two times, in microseconds of the monotonic
+ * clock (process.hrtime in any process on this machine: V8 stamps its samples with the same
+ * clock on Linux), such as the load alone, without the server's start and set-up.
+ */
+export function summariseProfile(
+  file: string,
+  window?: { fromMicros: number; toMicros: number },
+  top = 25,
+): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const windowed =
+    window !== undefined && window.fromMicros >= profile.startTime && window.toMicros <= profile.endTime;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -74,9 +87,12 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
   const frameOf = new Map<string, CallFrame>();
   let all = 0;
   let idle = 0;
+  let at = profile.startTime;
   profile.samples.forEach((nodeId, i) => {
     // The delta before a sample is the time that sample stands for (microseconds).
     const micros = Math.max(0, profile.timeDeltas[i] ?? 0);
+    at += profile.timeDeltas[i] ?? 0;
+    if (windowed && (at < window.fromMicros || at > window.toMicros)) return;
     all += micros;
     const leaf = byId.get(nodeId)!;
     if (leaf.callFrame.functionName === "(idle)") idle += micros;
@@ -110,6 +126,7 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
       .filter((name) => name !== "(root)");
   return {
     file,
+    windowed,
     sampledSeconds: all / 1e6,
     busyPercent: percent(all - idle),
     bySelf: ranked(self).slice(0, top).map(line),
@@ -123,7 +140,7 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
 export function profileTable(summary: ProfileSummary): string {
   const pct = (n: number) => `${n.toFixed(1)}%`;
   return [
-    `CPU profile ${summary.file}: ${summary.sampledSeconds.toFixed(1)} s sampled, busy ${pct(summary.busyPercent)}`,
+    `CPU profile ${summary.file}: ${summary.sampledSeconds.toFixed(1)} s sampled ${summary.windowed ? "during the load" : "(whole process: the load's window was not found)"}, busy ${pct(summary.busyPercent)}`,
     "",
     "| area | self |",
     "|---|---|",

@@ -66,8 +66,18 @@ export interface ScenarioResult {
   /** stored = metric = accepted = 2xx x events per request, and no duplicates. */
   countsAgree: boolean;
   scoreHistoryRowsAdded: number;
+  /** When the load ran, in microseconds of the monotonic clock (to cut a CPU profile). */
+  monotonicMicros: { from: number; to: number };
   /** CPU used during the run, in percent of one core. */
-  cpuPercent: { server: number; loadGenerator: number; postgres: number | null; machine: number };
+  cpuPercent: {
+    server: number;
+    loadGenerator: number;
+    postgres: number | null;
+    /** Everything else on the machine (other jobs): high means the figures were disturbed. */
+    others: number;
+    /** All processes, of 100% x cores. */
+    machine: number;
+  };
 }
 
 export interface IngestReport {
@@ -159,29 +169,40 @@ function freshSqlite(): BenchDatabase {
   };
 }
 
-function freshPostgres(url: string): BenchDatabase {
-  const schema = `bench_ingest_${process.pid}_${Date.now().toString(36)}`;
+/**
+ * A new database on the same PostgreSQL server, dropped afterwards. A database rather than a
+ * schema of the shared one: other schemas there (other runs, tests) hold the migration tables
+ * too, and Kysely's migrator, given no schema, takes theirs for ours and then fails.
+ */
+async function freshPostgres(url: string): Promise<BenchDatabase> {
+  const name = `leadscore_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
   let reader: pg.Client | undefined;
   return {
     backend: "postgres",
-    env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+    env: { DATABASE_URL: target.toString() },
     async count(table) {
       if (!reader) {
-        reader = new pg.Client({ connectionString: url });
+        reader = new pg.Client({ connectionString: target.toString() });
         await reader.connect();
       }
-      const result = await reader.query(`select count(*)::bigint as n from ${schema}.${table}`);
+      const result = await reader.query(`select count(*)::bigint as n from ${table}`);
       return Number(result.rows[0].n);
     },
     async drop() {
       await reader?.end();
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      try {
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await admin.end();
-      }
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
@@ -213,7 +234,7 @@ function createKey(database: BenchDatabase): string {
   const out = execFileSync(
     process.execPath,
     [CLI, "keys", "create", "--name", "ingest bench", "--scope", "write"],
-    { env: childEnv(database), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    { env: childEnv(database), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   const key = out.trim().split("\n").at(-1) ?? "";
   if (!key.startsWith("lsk_")) throw new Error(`leadscore keys create printed no key: ${out}`);
@@ -465,7 +486,9 @@ async function measured(
   const metricBefore = await ingestedMetric(server.url, key);
   const withPostgres = database.backend === "postgres";
   const start = cpuMark(server.pid, withPostgres);
+  const from = Number(process.hrtime.bigint() / 1000n);
   const outcome = await load(server.url, key, factory, perRequest, spec);
+  const to = Number(process.hrtime.bigint() / 1000n);
   const end = cpuMark(server.pid, withPostgres);
   const storedEvents = (await database.count("events")) - eventsBefore;
   const scoreHistoryRowsAdded = (await database.count("score_history")) - historyBefore;
@@ -476,6 +499,12 @@ async function measured(
   const sorted = Float64Array.from(outcome.latencies).sort();
   const expected = ok * perRequest;
   const percent = (cpu: number) => (100 * cpu) / seconds;
+  const used = {
+    server: end.server - start.server,
+    loadGenerator: end.self - start.self,
+    postgres: end.postgres - start.postgres,
+    machine: end.machine - start.machine,
+  };
   return {
     backend: database.backend,
     scenario: spec.scenario,
@@ -505,11 +534,13 @@ async function measured(
       outcome.accepted === expected &&
       outcome.duplicates === 0,
     scoreHistoryRowsAdded,
+    monotonicMicros: { from, to },
     cpuPercent: {
-      server: percent(end.server - start.server),
-      loadGenerator: percent(end.self - start.self),
-      postgres: withPostgres ? percent(end.postgres - start.postgres) : null,
-      machine: percent(end.machine - start.machine),
+      server: percent(used.server),
+      loadGenerator: percent(used.loadGenerator),
+      postgres: withPostgres ? percent(used.postgres) : null,
+      others: Math.max(0, percent(used.machine - used.server - used.loadGenerator - used.postgres)),
+      machine: percent(used.machine),
     },
   };
 }
@@ -521,7 +552,7 @@ function describe(run: ScenarioResult): string {
     `non-2xx ${run.non2xx}, errors ${run.errors}; stored ${fmt(run.storedEvents)}, metric ${fmt(run.metricEvents)}, ` +
     `answers ${fmt(run.acceptedInAnswers)} (${run.countsAgree ? "counts agree" : "COUNTS DIFFER"}); ` +
     `CPU server ${run.cpuPercent.server.toFixed(0)}%, load ${run.cpuPercent.loadGenerator.toFixed(0)}%` +
-    `${run.cpuPercent.postgres === null ? "" : `, postgres ${run.cpuPercent.postgres.toFixed(0)}%`}, machine ${run.cpuPercent.machine.toFixed(0)}%`
+    `${run.cpuPercent.postgres === null ? "" : `, postgres ${run.cpuPercent.postgres.toFixed(0)}%`}, others ${run.cpuPercent.others.toFixed(0)}%`
   );
 }
 
@@ -584,7 +615,7 @@ async function withServer<T>(
   nodeArgs: string[],
   work: (database: BenchDatabase, server: ServerProcess, key: string) => Promise<T>,
 ): Promise<T> {
-  const database = backend === "sqlite" ? freshSqlite() : freshPostgres(options.postgresUrl);
+  const database = backend === "sqlite" ? freshSqlite() : await freshPostgres(options.postgresUrl);
   let server: ServerProcess | undefined;
   try {
     const key = createKey(database);
@@ -642,7 +673,10 @@ export async function benchIngest(options: IngestOptions): Promise<IngestReport>
     );
     const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
     if (!file) throw new Error(`no .cpuprofile was written in ${dir}`);
-    const summary = summariseProfile(join(dir, file));
+    const summary = summariseProfile(join(dir, file), {
+      fromMicros: run.monotonicMicros.from,
+      toMicros: run.monotonicMicros.to,
+    });
     report.profiles.push({ backend, run, summary });
     process.stdout.write(`\n${profileTable(summary)}\n`);
   }
@@ -651,8 +685,12 @@ export async function benchIngest(options: IngestOptions): Promise<IngestReport>
 
 export function ingestTable(report: IngestReport): string {
   const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+  const cpu = ({ cpuPercent: c }: ScenarioResult) =>
+    [c.server, c.loadGenerator, c.postgres, c.others]
+      .map((n) => (n === null ? "-" : n.toFixed(0)))
+      .join(" / ");
   const lines = [
-    "| ingest over HTTP | connections | run (s) | 2xx requests | non-2xx / errors | events/s | requests/s | p50 (ms) | p99 (ms) | stored = 2xx x events | server CPU | target |",
+    "| ingest over HTTP | connections | run (s) | 2xx requests | non-2xx / errors | events/s | requests/s | p50 (ms) | p99 (ms) | stored = 2xx x events | CPU % server / bench / postgres / other jobs | target |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...report.scenarios.map((r) => {
       const what =
@@ -665,7 +703,7 @@ export function ingestTable(report: IngestReport): string {
             ? `50,000 events/s: ${r.eventsPerSecond >= 50_000 ? "met" : "missed"}`
             : "-"
           : `p99 < 20 ms: ${r.latencyMs.p99 < 20 ? "met" : "missed"}`;
-      return `| ${what} | ${r.connections} | ${r.seconds.toFixed(1)} | ${fmt(r.requests2xx)} | ${r.non2xx} / ${r.errors} | ${fmt(r.eventsPerSecond)} | ${fmt(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${r.countsAgree ? "yes" : "NO"} (${fmt(r.storedEvents)}) | ${r.cpuPercent.server.toFixed(0)}% | ${target} |`;
+      return `| ${what} | ${r.connections} | ${r.seconds.toFixed(1)} | ${fmt(r.requests2xx)} | ${r.non2xx} / ${r.errors} | ${fmt(r.eventsPerSecond)} | ${fmt(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${r.countsAgree ? "yes" : "NO"} (${fmt(r.storedEvents)}) | ${cpu(r)} | ${target} |`;
     }),
   ];
   for (const message of report.skipped) lines.push("", message);
