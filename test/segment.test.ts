@@ -413,7 +413,7 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
     });
   });
 
-  it("identify with an email another contact has merges that contact into the user", async () => {
+  it("identify with an email another contact has joins the two contacts", async () => {
     const crm = await svc.call("POST", "/v1/contacts", {
       id: "crm-7",
       email: "sam@globex.com",
@@ -432,6 +432,21 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
       email: "sam@globex.com",
       properties: { jobTitle: "Head of Purchasing", leadSource: "trade_show" },
     });
+    // Without a userId the known contact keeps its id and takes the anonymous visitor in.
+    await svc.call("POST", "/v1/contacts", { id: "crm-8", email: "lee@globex.com" });
+    await post("/v1/page", { anonymousId: "visitor-8", messageId: "page-8", properties: { path: "/" } });
+    const anonymous = await post("/v1/identify", {
+      anonymousId: "visitor-8",
+      traits: { email: "lee@globex.com", firstName: "Lee" },
+    });
+    expect(anonymous.body).toMatchObject({ success: true, contacts: 1, merged: 1 });
+    const lee = await svc.call("GET", `/v1/contacts/${encodeURIComponent("anon:visitor-8")}`);
+    expect(lee.body).toMatchObject({
+      id: "crm-8",
+      email: "lee@globex.com",
+      properties: { firstName: "Lee" },
+    });
+    expect((await storedEvents(["page-8"]))[0].contact_id).toBe("crm-8");
   });
 
   it("refuses a bad key with 401 and a read key with 403, writing nothing", async () => {

@@ -70,28 +70,19 @@ const perType = {
 type Issue = { path: PropertyKey[]; message: string };
 
 /** Checks zod cannot express per field: who the message is about, its id, its event name. */
-function messageIssues(message: {
-  type: SegmentType;
-  messageId?: string | undefined;
-  userId?: string | undefined;
-  anonymousId?: string | undefined;
-  event?: string | undefined;
-}): Issue[] {
+function messageIssues(type: SegmentType, message: Record<string, unknown>): Issue[] {
   const issues: Issue[] = [];
   if (message.userId === undefined && message.anonymousId === undefined)
     issues.push({ path: ["userId"], message: "give a userId or an anonymousId" });
-  if (
-    (message.type === "track" || message.type === "page" || message.type === "screen") &&
-    !message.messageId
-  )
+  if ((type === "track" || type === "page" || type === "screen") && message.messageId === undefined)
     issues.push({
       path: ["messageId"],
       message: "required: it is the event's id, which keeps a message sent twice from counting twice",
     });
-  if (message.type === "track" && message.event !== undefined) {
-    const type = eventTypeOf(message.event);
-    if (type === "") issues.push({ path: ["event"], message: "needs at least one letter or digit" });
-    else if (type.length > 128)
+  if (type === "track" && typeof message.event === "string") {
+    const eventType = eventTypeOf(message.event);
+    if (eventType === "") issues.push({ path: ["event"], message: "needs at least one letter or digit" });
+    else if (eventType.length > 128)
       issues.push({ path: ["event"], message: "too long: at most 128 characters once in snake_case" });
   }
   return issues;
@@ -108,7 +99,7 @@ function messageSchema<T extends SegmentType>(type: T, typeRequired: boolean) {
   return z
     .looseObject({ type: typeField, ...messageFields, ...perType[type] })
     .superRefine((message, context) => {
-      for (const issue of messageIssues(message as never)) context.addIssue({ code: "custom", ...issue });
+      for (const issue of messageIssues(type, message)) context.addIssue({ code: "custom", ...issue });
     });
 }
 
