@@ -196,8 +196,15 @@ describe.each(BACKENDS)("leadscore import --direct on %s", (backend: Backend) =>
       ]),
     );
     const before = await count(db.db, "events");
-    const run = await leadscore(["import", "--events", `bad-${backend}.csv`, ...where.args], where.env);
+    const run = await leadscore(
+      ["import", "--events", `bad-${backend}.csv`, "--errors", `bad-${backend}-errors.csv`, ...where.args],
+      where.env,
+    );
     expect(run.code).toBe(2);
+    expect(await ws.readCsv(`bad-${backend}-errors.csv`)).toEqual([
+      expect.objectContaining({ file: `bad-${backend}.csv`, line: "3", field: "timestamp" }),
+      { file: `bad-${backend}.csv`, line: "4", field: "type", message: "missing" },
+    ]);
     expect(run.stderr).toContain(`bad-${backend}.csv:3: timestamp: not a date-time`);
     expect(run.stderr).toContain('"last tuesday"');
     expect(run.stderr).toContain(`bad-${backend}.csv:4: type: missing`);
@@ -440,6 +447,43 @@ describe("leadscore import options", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("no-type.csv: no event type column");
     expect(run.stderr).toContain("--map event.type=COLUMN");
+  });
+
+  it("reads a HubSpot export by its headers, and --map names other columns", async () => {
+    await ws.write(
+      "hubspot.csv",
+      [
+        "Record ID,First Name,Email,Job Title,Associated Company ID,Where From",
+        "501,Ada,ADA@example.org,CTO,9001,webinar",
+        "",
+      ].join("\n"),
+    );
+    const dataDir = ws.path("hubspot-db");
+    const run = await leadscore([
+      ...["import", "--contacts", "hubspot.csv", "--map", "leadSource=Where From"],
+      ...["--direct", "--data-dir", dataDir],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("HubSpot contacts mapping: Record ID→id");
+    const database = await openDatabase({ dataDir });
+    try {
+      const row = await database.db
+        .selectFrom("contacts")
+        .selectAll()
+        .where("id", "=", "501")
+        .executeTakeFirstOrThrow();
+      expect({ email: row.email, companyId: row.company_id }).toEqual({
+        email: "ada@example.org",
+        companyId: "9001",
+      });
+      expect(JSON.parse(row.properties)).toEqual({
+        firstName: "Ada",
+        jobTitle: "CTO",
+        leadSource: "webinar",
+      });
+    } finally {
+      await database.close();
+    }
   });
 
   it("documents the bad-row rule in --help", async () => {
