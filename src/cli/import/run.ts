@@ -153,10 +153,11 @@ export async function runImport(
   ))
     process.stderr.write(`${line}\n`);
   for (const line of summaryLines(tallies, performance.now() - startMs)) say(line);
-  if (run.badRows.total > 0)
-    say(
-      `bad rows: ${run.badRows.total} problems in ${tallies.reduce((n, t) => n + t.skipped, 0)} rows, skipped${options.errors ? ` (all listed in ${options.errors})` : ""}`,
-    );
+  if (run.badRows.total > 0) {
+    const rows = tallies.reduce((n, tally) => n + tally.skipped, 0);
+    const where = options.errors ? `all listed in ${options.errors}` : "listed on stderr";
+    say(`bad rows: ${rows} skipped (${run.badRows.total} problems, ${where})`);
+  }
   if (run.stoppedAt)
     say(
       `stopped by --strict at ${run.stoppedAt.file}:${run.stoppedAt.line}: that row's batch and everything after it were not imported`,
