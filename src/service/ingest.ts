@@ -65,7 +65,8 @@ export class EventIngestor {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.queuedEvents += events.length;
-      this.kick();
+      // After the requests this turn of the event loop reads: they share the commit.
+      setImmediate(() => this.kick());
     });
   }
 
