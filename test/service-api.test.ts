@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluate } from "../src/engine/index.js";
 import { parseModel } from "../src/model/parse.js";
 import { readTemplate } from "../src/model/template-files.js";
+import { contactScoreSchema } from "../src/server/schemas.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 
 const DAY = 86_400_000;
@@ -235,6 +236,43 @@ describe.each(BACKENDS)("service on %s", (backend) => {
     expect(
       (await svc.call("GET", "/v1/models")).body.models.some((m: { key: string }) => m.key === "broken"),
     ).toBe(false);
+  });
+
+  it("scores every contact under several published models at once", async () => {
+    const upload = await svc.call("POST", "/v1/models/appetence/versions", await readTemplate("appetence"));
+    expect(upload.status).toBe(201);
+    await svc.call("POST", "/v1/models/appetence/versions/1/publish");
+    await svc.server.service.publishing.idle();
+    const read = await svc.call("GET", "/v1/contacts/alice/score");
+    expect(read.body.scores.map((s: { model: { key: string } }) => s.model.key)).toEqual([
+      "appetence",
+      "b2b",
+    ]);
+    for (const score of read.body.scores) expect(contactScoreSchema.safeParse(score).success).toBe(true);
+    const only = await svc.call("GET", "/v1/contacts/alice/score?model=appetence");
+    expect(only.body.scores).toHaveLength(1);
+    expect((await svc.call("DELETE", "/v1/models/appetence/published")).status).toBe(204);
+    expect((await svc.call("GET", "/v1/contacts/alice/score")).body.scores).toHaveLength(1);
+  });
+
+  it("exposes Prometheus metrics that count what it did", async () => {
+    const before = await svc.call("GET", "/metrics", undefined, svc.readKey);
+    const counter = (text: string, name: string) =>
+      Number(new RegExp(`^${name} (\\d+)`, "m").exec(text)?.[1]);
+    const stored = counter(before.text, "leadscore_events_ingested_total");
+    await svc.call("POST", "/v1/events/batch", {
+      events: [
+        { id: "metric-1", contactId: "frank", type: "page_view" },
+        { id: "metric-2", contactId: "frank", type: "page_view" },
+      ],
+    });
+    await svc.call("POST", "/v1/events", { id: "metric-1", contactId: "frank", type: "page_view" });
+    const after = await svc.call("GET", "/metrics", undefined, svc.readKey);
+    expect(counter(after.text, "leadscore_events_ingested_total")).toBe(stored + 2);
+    expect(after.text).toMatch(
+      /leadscore_http_requests_total\{method="POST",route="\/v1\/events\/batch",status="200"\} \d+/,
+    );
+    expect(after.text).toContain("leadscore_events_duplicate_total");
   });
 
   it("serves an OpenAPI document listing exactly the routes it serves", async () => {
