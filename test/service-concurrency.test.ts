@@ -107,8 +107,8 @@ describe.skipIf(!POSTGRES_URL)("two serve processes on one PostgreSQL schema", (
         random,
         tag,
         workers: 6,
-        maxBatch: 30,
-        maxRequests: 25,
+        maxBatch: 20,
+        maxRequests: 15,
         stop: () => false,
       });
     await Promise.all([
