@@ -4,6 +4,9 @@
  * PostgreSQL. Two scenarios: (a) sustained batches of events as fast as the server answers,
  * (b) single events at a fixed request rate. After each run, the events stored in the database
  * and the server's leadscore_events_ingested_total must both equal 2xx answers x events each.
+ * SQLite lives in a temporary folder; PostgreSQL in a new database on the server of
+ * BENCH_DATABASE_URL (or TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/test), dropped
+ * afterwards; PostgreSQL is skipped with a message when that server does not answer.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -82,6 +85,8 @@ export interface ScenarioResult {
 
 export interface IngestReport {
   node: string;
+  /** The code measured: git commit, with "+changes" when the work tree differed from it. */
+  commit: string | null;
   options: IngestOptions;
   scenarios: ScenarioResult[];
   profiles: Array<{ backend: IngestBackend; run: ScenarioResult; summary: ProfileSummary }>;
@@ -632,8 +637,25 @@ async function withServer<T>(
   }
 }
 
+function measuredCommit(): string | null {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", "src", "bin") ? "+changes" : ""}`;
+  } catch {
+    return null;
+  }
+}
+
 export async function benchIngest(options: IngestOptions): Promise<IngestReport> {
-  const report: IngestReport = { node: process.version, options, scenarios: [], profiles: [], skipped: [] };
+  const report: IngestReport = {
+    node: process.version,
+    commit: measuredCommit(),
+    options,
+    scenarios: [],
+    profiles: [],
+    skipped: [],
+  };
   const data = setupData(options.contacts, 7);
   let runs = 0;
   const factory = () => new EventFactory(`b${Date.now().toString(36)}r${runs++}`, data.contacts, runs);
