@@ -84,6 +84,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     await setup.connect();
     try {
       await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (error) {
+      // IF NOT EXISTS is not atomic: a process starting at the same moment may create it first.
+      const code = (error as { code?: string }).code;
+      if (code !== "23505" && code !== "42P06") throw error;
     } finally {
       await setup.end();
     }
