@@ -5,6 +5,7 @@
  * one answer, and a contact created by email from both processes at once is one contact.
  * PostgreSQL only: SQLite is one process by design.
  */
+import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
 import { openDatabase } from "../src/store/database.js";
@@ -21,6 +22,7 @@ import {
 import {
   type ChildDatabase,
   createKeyWithCli,
+  killLeftoverServers,
   publishModel,
   request,
   type ServerProcess,
@@ -46,17 +48,39 @@ describe.skipIf(!POSTGRES_URL)("two serve processes on one PostgreSQL schema", (
     databaseUrl: fresh.settings.databaseUrl,
     databaseSchema: fresh.settings.databaseSchema,
   };
-  const servers: ServerProcess[] = [];
   afterAll(async () => {
-    for (const server of servers) await server.stop("SIGKILL");
+    await killLeftoverServers();
     await fresh.drop();
+  });
+
+  it("opens a new schema from eight connections at once: all succeed, each migration is applied once", async () => {
+    // The same race as two services starting together, eight times over, on a schema of its own.
+    const race = freshDatabase("postgres");
+    try {
+      for (let round = 0; round < 3; round++) {
+        const opened = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            openDatabase({ ...race.settings, dataDir: race.settings.dataDir as string, poolSize: 1 }),
+          ),
+        );
+        const applied = await sql<{ name: string }>`SELECT name FROM leadscore_migrations`.execute(
+          opened[0].db,
+        );
+        const names = applied.rows.map((row) => row.name);
+        expect(names).toContain("001-initial");
+        expect(new Set(names).size).toBe(names.length);
+        await Promise.all(opened.map((database) => database.close()));
+        await race.drop();
+      }
+    } finally {
+      await race.drop();
+    }
   });
 
   it("loses no update, stores and counts each event once, and creates one contact per email", async () => {
     const random = randomGenerator(SEED);
     // Both start at once on an empty schema: the migrations run once, under Kysely's lock.
     const [a, b] = await Promise.all([spawnServer(database), spawnServer(database)]);
-    servers.push(a, b);
     const key = await createKeyWithCli(database);
     await publishModel(a.url, key, "b2b", await readTemplate("b2b"));
     await publishModel(a.url, key, "tally", TALLY_MODEL);

@@ -22,6 +22,7 @@ import {
 import {
   type ChildDatabase,
   createKeyWithCli,
+  killLeftoverServers,
   postOnOpenConnection,
   publishModel,
   request,
@@ -37,6 +38,7 @@ const SEED = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
 /** A fresh database for a child process, dropped when the file's tests are done. */
 const drops: (() => Promise<void>)[] = [];
 afterAll(async () => {
+  await killLeftoverServers();
   for (const drop of drops) await drop();
 });
 function childDatabase(backend: "sqlite" | "postgres"): ChildDatabase {

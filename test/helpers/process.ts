@@ -60,6 +60,19 @@ export interface ServerProcess {
   stop(signal: NodeJS.Signals): Promise<Exit>;
 }
 
+const running = new Set<ChildProcess>();
+// A test that fails half-way must not leave servers behind it.
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+/** Kills every server this process started that still runs (for afterAll). */
+export async function killLeftoverServers(): Promise<void> {
+  const exits = [...running].map((child) => new Promise((resolve) => child.once("exit", resolve)));
+  for (const child of running) child.kill("SIGKILL");
+  await Promise.all(exits);
+}
+
 /** Starts `leadscore serve --port 0` and resolves once its banner names the URL. */
 export async function spawnServer(database: ChildDatabase, timeoutMs = 20_000): Promise<ServerProcess> {
   const child = spawn("node", [BIN, "serve", "--port", "0", "--host", "127.0.0.1"], {
@@ -75,8 +88,12 @@ export async function spawnServer(database: ChildDatabase, timeoutMs = 20_000): 
   child.stderr?.setEncoding("utf8").on("data", (text: string) => {
     stderr += text;
   });
+  running.add(child);
   const exited = new Promise<Exit>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
+    child.once("exit", (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
   );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
