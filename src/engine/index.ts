@@ -43,6 +43,7 @@ export function evaluate(
   return evaluator.evaluateRange(contact, company, batch, 0, batch.size, toTimeMs(asOf), options);
 }
 export {
+  advanceState,
   applyEvent,
   applyEvents,
   type ContactState,

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Model, modelSchema } from "../model/schema.js";
 import {
+  advanceState,
   applyEvent,
   applyEvents,
   compileModel,
@@ -247,6 +248,7 @@ describe("engine properties", () => {
             // Each batch reversed: the service receives events out of order within a request.
             const batch = events.slice(applied, applied + size).reverse();
             applied += batch.length;
+            const before = state;
             state = JSON.parse(JSON.stringify(applyEvents(evaluator, state, batch)));
             const asOf = Math.max(state.watermarkMs, START) + extraDays * DAY;
             const incremental = evaluateState(evaluator, state, contact, company, asOf, { ledger: true });
@@ -254,6 +256,11 @@ describe("engine properties", () => {
               ledger: true,
             });
             expect(incremental).toEqual(scratch);
+            // The service's one-batch path gives the same state and score.
+            const advanced = advanceState(evaluator, before, batch, contact, company, asOf, { ledger: true });
+            expect(advanced.asOfMs).toBe(asOf);
+            expect(JSON.parse(JSON.stringify(advanced.state))).toEqual(state);
+            expect(advanced.result).toEqual(scratch);
           }
         },
       ),

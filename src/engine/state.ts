@@ -70,6 +70,34 @@ export function applyEvents(
   return { watermarkMs, events: keep.map((i) => events[i]) };
 }
 
+/**
+ * applyEvents then evaluateState, with one event batch instead of two: the events pruned from
+ * the state cannot change a score from the watermark on, so scoring before pruning gives the
+ * same result. Scores as of max(nowMs, the new watermark). The service's hot path.
+ */
+export function advanceState(
+  evaluator: Evaluator,
+  state: ContactState,
+  added: readonly ScoringEvent[],
+  contact: Properties,
+  company: Properties | undefined,
+  nowMs: number,
+  options: EvaluateOptions = {},
+): { state: ContactState; result: ScoreResult; asOfMs: number } {
+  const events =
+    added.length === 0
+      ? state.events
+      : [...state.events, ...added.map((event) => slim(evaluator, event))].sort(compareEvents);
+  let watermarkMs = state.watermarkMs;
+  for (const event of added) if (event.timeMs > watermarkMs) watermarkMs = event.timeMs;
+  const asOfMs = Math.max(nowMs, watermarkMs);
+  const batch = batchOf(evaluator, events);
+  const result = evaluator.evaluateRange(contact, company, batch, 0, batch.size, asOfMs, options);
+  if (added.length === 0) return { state, result, asOfMs };
+  const keep = evaluator.retainedEvents(batch, 0, batch.size, watermarkMs);
+  return { state: { watermarkMs, events: keep.map((i) => events[i]) }, result, asOfMs };
+}
+
 /** Scores a contact from its state; asOf must not be before the state's watermark. */
 export function evaluateState(
   evaluator: Evaluator,

@@ -8,10 +8,9 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import {
-  applyEvents,
+  advanceState,
   type ContactState,
   emptyState,
-  evaluateState,
   type Properties,
   type ScoringEvent,
 } from "../engine/index.js";
@@ -115,16 +114,18 @@ async function scoreChunk(
     for (const model of models) {
       const key = `${model.key}\u0000${contact.id}`;
       const stored = states.get(key);
-      let state: ContactState;
-      if (stored && stored.version === model.version) {
-        state = applyEvents(model.evaluator, stored.state, newEvents.get(contact.id) ?? []);
-      } else {
-        state = applyEvents(model.evaluator, emptyState(), allEvents.get(contact.id) ?? []);
-      }
+      const current = stored !== undefined && stored.version === model.version;
+      const { state, result, asOfMs } = advanceState(
+        model.evaluator,
+        current ? stored.state : emptyState(),
+        (current ? newEvents : allEvents).get(contact.id) ?? [],
+        properties,
+        company,
+        nowMs,
+      );
       // A contact last scored by another version of the model changed because of the new version.
       const cause: ScoreCause = stored && stored.version !== model.version ? { cause: "model" } : reason;
-      const asOfMs = Math.max(nowMs, state.watermarkMs);
-      const snapshot = snapshotOf(evaluateState(model.evaluator, state, properties, company, asOfMs));
+      const snapshot = snapshotOf(result);
       stateRows.push({
         contact_id: contact.id,
         model_key: model.key,
