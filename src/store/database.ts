@@ -68,6 +68,8 @@ async function openSqlite(dataDir: string): Promise<Database> {
   // FULL: a commit is on disk before it returns, so an acknowledged event survives kill -9 and power loss.
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("busy_timeout = 10000");
+  // 64 MB of page cache: scoring reads and rewrites scattered pages (states, scores, indexes).
+  sqlite.pragma("cache_size = -65536");
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db, "sqlite");
