@@ -37,7 +37,7 @@ export interface IngestOptions {
   /** Scenario (b). */
   singleRate: number;
   singleSeconds: number;
-  singleConnections: number;
+  singleConnections: number[];
   /** Also run scenario (a) once more per backend under `node --cpu-prof` and summarise it. */
   profile: boolean;
   postgresUrl: string;
@@ -108,7 +108,11 @@ function positive(value: string | undefined, name: string, fallback: number): nu
   return n;
 }
 
-/** Options from the command line: --ingest-seconds, --ingest-connections 4,16, --ingest-profile... */
+/**
+ * Options from the command line: --ingest-backends sqlite,postgres, --ingest-connections 4,16
+ * (batched runs), --ingest-seconds 25, --ingest-rate 1000 and --ingest-single-connections 10,50
+ * (single-event runs), --ingest-contacts 10000, --ingest-profile.
+ */
 export function ingestOptions(argv: string[]): IngestOptions {
   const backends = (flag(argv, "--ingest-backends") ?? "sqlite,postgres").split(",");
   for (const backend of backends)
@@ -126,7 +130,9 @@ export function ingestOptions(argv: string[]): IngestOptions {
     batchedSeconds: seconds,
     singleRate: Math.round(positive(flag(argv, "--ingest-rate"), "--ingest-rate", 1000)),
     singleSeconds: Math.min(seconds, 20),
-    singleConnections: 10,
+    singleConnections: (flag(argv, "--ingest-single-connections") ?? "10,50")
+      .split(",")
+      .map((c) => Math.round(positive(c, "--ingest-single-connections", 1))),
     profile: argv.includes("--ingest-profile"),
     postgresUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_POSTGRES_URL,
   };
@@ -352,19 +358,26 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of every process named postgres (the server's backends and its helpers). */
-function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds so far of each process named postgres (the server's backends and helpers). */
+function postgresCpu(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres")
-        total += processCpuSeconds(Number(entry));
+        byPid.set(Number(entry), processCpuSeconds(Number(entry)));
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return total;
+  return byPid;
+}
+
+/** CPU used between two readings by postgres processes alive at the end (those that ended are lost). */
+function postgresCpuUsed(start: Map<number, number>, end: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, seconds] of end) used += seconds - (start.get(pid) ?? 0);
+  return used;
 }
 
 /** Busy CPU seconds of the whole machine, all cores. */
@@ -382,7 +395,7 @@ interface CpuMark {
   wallMs: number;
   server: number;
   self: number;
-  postgres: number;
+  postgres: Map<number, number>;
   machine: number;
 }
 
@@ -392,7 +405,7 @@ function cpuMark(serverPid: number, withPostgres: boolean): CpuMark {
     wallMs: performance.now(),
     server: processCpuSeconds(serverPid),
     self: (usage.user + usage.system) / 1e6,
-    postgres: withPostgres ? postgresCpuSeconds() : 0,
+    postgres: withPostgres ? postgresCpu() : new Map(),
     machine: machineCpuSeconds(),
   };
 }
@@ -507,7 +520,7 @@ async function measured(
   const used = {
     server: end.server - start.server,
     loadGenerator: end.self - start.self,
-    postgres: end.postgres - start.postgres,
+    postgres: postgresCpuUsed(start.postgres, end.postgres),
     machine: end.machine - start.machine,
   };
   return {
@@ -598,14 +611,15 @@ async function single(
   key: string,
   factory: EventFactory,
   options: IngestOptions,
+  connections: number,
 ): Promise<ScenarioResult> {
   const amount = options.singleRate * options.singleSeconds;
   log(
-    `${database.backend}: single events at ${fmt(options.singleRate)} requests/s, ${options.singleConnections} connections, ${fmt(amount)} requests`,
+    `${database.backend}: single events at ${fmt(options.singleRate)} requests/s, ${connections} connections, ${fmt(amount)} requests`,
   );
   const run = await measured(database, server, key, factory, 1, {
     scenario: "single",
-    connections: options.singleConnections,
+    connections,
     amount,
     overallRate: options.singleRate,
   });
@@ -677,7 +691,8 @@ export async function benchIngest(options: IngestOptions): Promise<IngestReport>
       const events = factory();
       for (const connections of options.batchedConnections)
         report.scenarios.push(await batched(database, server, key, events, options, connections));
-      report.scenarios.push(await single(database, server, key, events, options));
+      for (const connections of options.singleConnections)
+        report.scenarios.push(await single(database, server, key, events, options, connections));
     });
   }
   if (!options.profile) return report;
