@@ -182,8 +182,9 @@ function freshSqlite(): BenchDatabase {
 
 /**
  * A new database on the same PostgreSQL server, dropped afterwards. A database rather than a
- * schema of the shared one: other schemas there (other runs, tests) hold the migration tables
- * too, and Kysely's migrator, given no schema, takes theirs for ours and then fails.
+ * schema of the shared one, so that nothing else there (tests running meanwhile, their schemas)
+ * shares its catalog with the run; before d1ad03b, another schema's migration tables even made
+ * Kysely's migrator fail on a fresh schema.
  */
 async function freshPostgres(url: string): Promise<BenchDatabase> {
   const name = `leadscore_bench_${process.pid}_${Date.now().toString(36)}`;
