@@ -131,8 +131,10 @@ export class KyselyScoringStore implements ScoringStore {
   }
 
   async insertMissingContacts(rows: readonly Tables["contacts"][]) {
-    // Sorted, so two transactions inserting overlapping contacts lock them in the same order.
-    const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : 1));
+    // Sorted by the key that can conflict (the email of a contact first named by email: its id is
+    // new and random), so two transactions inserting overlapping contacts lock them in one order.
+    const key = (row: Tables["contacts"]) => row.email ?? row.id;
+    const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
     for (const part of chunks(sorted, 300)) {
       await this.db
         .insertInto("contacts")
