@@ -133,7 +133,10 @@ describe.each(BACKENDS)("durability of `leadscore serve` on %s", (backend) => {
       const outcomes = ledger.outcomes(tag);
       // Requests were in flight when the process died (they got no answer); none failed otherwise.
       expect(outcomes.failed, `seed ${SEED}`).toBeGreaterThan(0);
-      expect(Object.keys(outcomes).sort()).toEqual(["200", "failed"]);
+      expect(Object.keys(outcomes).sort(), `seed ${SEED}; the server said:\n${server.errors()}`).toEqual([
+        "200",
+        "failed",
+      ]);
       await expectAcknowledgedStored(database, ledger);
     }
 
@@ -225,7 +228,10 @@ describe.each(BACKENDS)("durability of `leadscore serve` on %s", (backend) => {
     // Every request was answered 200, or refused (503 while closing, or no connection): the
     // events of the first are stored, those of the others are not.
     const outcomes = ledger.outcomes();
-    expect(Object.keys(outcomes).every((outcome) => ["200", "503", "failed"].includes(outcome))).toBe(true);
+    expect(
+      Object.keys(outcomes).every((outcome) => ["200", "503", "failed"].includes(outcome)),
+      `${JSON.stringify(outcomes)}; the server said:\n${server.errors()}`,
+    ).toBe(true);
     const opened = await openDatabase(database);
     try {
       const stored = new Set(

@@ -54,6 +54,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the child printed so far. */
   output(): { stdout: string; stderr: string };
+  /** The child's log lines of level error or fatal, and its standard error: for failure messages. */
+  errors(): string;
   /** Resolves when the child has exited. */
   exited: Promise<Exit>;
   /** Sends a signal, then waits for the exit. */
@@ -117,6 +119,8 @@ export async function spawnServer(database: ChildDatabase, timeoutMs = 20_000): 
     url,
     child,
     output: () => ({ stdout, stderr }),
+    errors: () =>
+      [...stdout.split("\n").filter((line) => /"level":(50|60)/.test(line)), stderr].join("\n").trim(),
     exited,
     stop: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
