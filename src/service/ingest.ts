@@ -1,19 +1,9 @@
-/**
- * Event ingest with group commit. Requests queue their (already validated) events; one flush
- * takes everything queued, and in a single transaction resolves contacts, inserts the events
- * (a known event id is skipped: idempotent), updates the scores of the contacts concerned,
- * and commits. Each request is answered only after that commit, which SQLite (synchronous=FULL)
- * and PostgreSQL make durable: an acknowledged event survives kill -9.
- */
-import type { Kysely } from "kysely";
 import type { ScoringEvent } from "../engine/index.js";
 import type { Database } from "../store/database.js";
 import { scoringStore } from "../store/scoring-store.js";
-import type { Tables } from "../store/tables.js";
 import { type ContactRef, lockContacts, resolveContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import { scoreContacts } from "./score-contacts.js";
-import { chunks } from "./util.js";
 
 export interface IncomingEvent extends ContactRef {
   id: string;

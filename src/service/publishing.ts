@@ -5,7 +5,6 @@
  * stopped process is resumed at start-up: rescoring is idempotent.
  */
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
