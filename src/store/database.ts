@@ -7,7 +7,6 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { startCheckpointer } from "./checkpointer.js";
 import { initial } from "./migrations/001-initial.js";
 import type { Tables } from "./tables.js";
 
@@ -72,21 +71,9 @@ async function openSqlite(dataDir: string): Promise<Database> {
   // 64 MB of page cache: scoring reads and rewrites scattered pages (states, scores, indexes).
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("foreign_keys = ON");
-  // Checkpoints run in a worker thread (checkpointer.ts); this threshold (80 MB) is a backstop.
-  sqlite.pragma("wal_autocheckpoint = 20000");
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db, "sqlite");
-  const checkpointer = startCheckpointer(file);
-  return {
-    db,
-    dialect: "sqlite",
-    sqlite,
-    location: file,
-    close: async () => {
-      await checkpointer.stop();
-      await db.destroy();
-    },
-  };
+  return { db, dialect: "sqlite", sqlite, location: file, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
