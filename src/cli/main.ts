@@ -23,7 +23,9 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name("leadscore")
-    .description("Explainable lead scoring: models as code, batch scoring, ledgers, and a real-time scoring service.")
+    .description(
+      "Explainable lead scoring: models as code, batch scoring, ledgers, and a real-time scoring service.",
+    )
     .version("0.1.0")
     .showHelpAfterError();
   for (const load of commandModules) (await load()).register(program);
