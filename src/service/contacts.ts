@@ -5,13 +5,13 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../store/database.js";
-import { scoringStore } from "../store/scoring-store.js";
+import { chunks, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { notFound, RequestError } from "./errors.js";
 import { type ContactRef, lockContacts, normaliseEmail, resolveContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import { scoreContacts, type Tx } from "./score-contacts.js";
-import { chunks, jsonObject } from "./util.js";
+import { jsonObject } from "./util.js";
 
 export interface ContactUpdate extends ContactRef {
   /** null detaches the contact from its company. */

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { Dialect } from "../store/database.js";
 import type { ScoringStore } from "../store/scoring-store.js";
+import { chunks } from "../store/scoring-store.js";
 import type { Tx } from "./score-contacts.js";
-import { chunks } from "./util.js";
 
 export interface ContactRef {
   contactId?: string | undefined;

@@ -14,11 +14,12 @@ import {
   type Properties,
   type ScoringEvent,
 } from "../engine/index.js";
-import type { HistoryRow, ScoringStore, StoredEventRow } from "../store/scoring-store.js";
+import type { HistoryRow, ScoreRow, ScoringStore, StoredEventRow } from "../store/scoring-store.js";
+import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import type { ActiveModel } from "./models.js";
-import { type ScoreRow, sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
-import { chunks, jsonObject } from "./util.js";
+import { sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
+import { jsonObject } from "./util.js";
 
 export type Tx = Transaction<Tables>;
 

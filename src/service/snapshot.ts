@@ -1,5 +1,6 @@
 /** The stored form of a score: what the scores table and each history row hold. */
 import type { ScoreResult } from "../engine/index.js";
+import type { ScoreRow } from "../store/scoring-store.js";
 
 export interface ScoreSnapshot {
   total: number;
@@ -44,23 +45,6 @@ export function sameSnapshot(a: ScoreSnapshot, b: ScoreSnapshot): boolean {
   const keys = Object.keys(a.dimensions);
   if (keys.length !== Object.keys(b.dimensions).length) return false;
   return keys.every((key) => a.dimensions[key] === b.dimensions[key]);
-}
-
-export interface ScoreRow {
-  contact_id: string;
-  model_key: string;
-  model_version: number;
-  total: number;
-  dimensions: string;
-  band: string;
-  temperature: string | null;
-  fit_grade: string | null;
-  engagement_grade: string | null;
-  matrix: string | null;
-  mql: number;
-  disqualified: number;
-  as_of_ms: number;
-  updated_ms: number;
 }
 
 export function snapshotOfRow(row: ScoreRow): ScoreSnapshot {

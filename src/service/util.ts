@@ -1,9 +1,5 @@
 /** Small helpers shared by the service modules. */
 
-export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
 /** A stored JSON object (properties); anything else reads as empty. */
 export function jsonObject(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);

@@ -7,6 +7,7 @@ import http from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { ROOT } from "./cli.js";
+import { send } from "./http.js";
 
 const BIN = join(ROOT, "bin", "leadscore.js");
 
@@ -138,23 +139,9 @@ export async function request(
   body?: unknown,
 ): Promise<{ status: number; body: unknown } | { status: "failed"; error: string }> {
   try {
-    const isText = typeof body === "string";
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body !== undefined ? { "content-type": isText ? "application/yaml" : "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed };
+    const { status, text, json } = await send(url, key, method, path, body);
+    // A body that is not JSON is kept as text (error pages, CSV).
+    return { status, body: json !== undefined ? json : text || undefined };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { status: "failed", error: cause?.code ?? cause?.message ?? (error as Error).message };

@@ -11,6 +11,7 @@ import pino from "pino";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { createApiKey } from "../../src/service/api-keys.js";
 import { loadConfig, type ServiceConfig } from "../../src/service/config.js";
+import { send } from "./http.js";
 
 export type Backend = "sqlite" | "postgres";
 
@@ -92,23 +93,8 @@ export async function startTestService(
   const writeKey = (await createApiKey(server.service.db, "test writer", "write")).key;
   const readKey = (await createApiKey(server.service.db, "test reader", "read")).key;
   const call: TestService["call"] = async (method, path, body, key = writeKey) => {
-    const isText = typeof body === "string";
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body !== undefined ? { "content-type": isText ? "application/yaml" : "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, body: parsed, text };
+    const { status, text, json } = await send(server.url, key, method, path, body);
+    return { status, body: json, text };
   };
   return {
     url: server.url,
