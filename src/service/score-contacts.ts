@@ -127,12 +127,16 @@ async function scoreChunk(
       // A contact last scored by another version of the model changed because of the new version.
       const cause: ScoreCause = stored && stored.version !== model.version ? { cause: "model" } : reason;
       const snapshot = snapshotOf(result);
-      stateRows.push({
-        contact_id: contact.id,
-        model_key: model.key,
-        model_version: model.version,
-        state: JSON.stringify(state),
-      });
+      // advanceState returns the very state it was given when no event was added: a decay pass
+      // or a property change then leaves the stored state as it is instead of rewriting it.
+      if (!current || state !== stored.state) {
+        stateRows.push({
+          contact_id: contact.id,
+          model_key: model.key,
+          model_version: model.version,
+          state: JSON.stringify(state),
+        });
+      }
       const before = previous.get(key);
       const beforeSnapshot = before ? snapshotOfRow(before) : undefined;
       if (beforeSnapshot && before?.model_version === model.version && sameSnapshot(beforeSnapshot, snapshot))
