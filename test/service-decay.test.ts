@@ -36,7 +36,7 @@ describe.each(BACKENDS)("decay on %s", (backend) => {
         properties: { form_id: "demo" },
       },
     ];
-    expect((await svc.call("POST", "/v1/events/batch", { events })).body.accepted).toBe(2);
+    expect((await svc.call("POST", "/v1/events/batch?wait=scored", { events })).body.accepted).toBe(2);
   });
   afterAll(async () => svc?.close());
 

@@ -111,7 +111,7 @@ describe.each(BACKENDS)("ranked scores on %s", (backend) => {
     await svc.server.service.contacts.upsertContacts([
       { contactId: "formula-email", email: FORMULA_EMAIL, properties: { jobTitle: "Head of IT" } },
     ]);
-    const event = await svc.call("POST", "/v1/events", {
+    const event = await svc.call("POST", "/v1/events?wait=scored", {
       id: "formula-visit",
       contactId: FORMULA_ID,
       type: "page_view",

@@ -52,6 +52,38 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
     },
   });
   new Gauge({
+    name: "leadscore_score_queue_events",
+    help: "Events stored and acknowledged but not yet applied to scores (all processes).",
+    registers: [registry],
+    async collect() {
+      this.set(await service.scorer.queueDepth());
+    },
+  });
+  new Gauge({
+    name: "leadscore_events_scored_total",
+    help: "Queued events this process applied to scores since start.",
+    registers: [registry],
+    collect() {
+      this.set(service.scorer.stats.events);
+    },
+  });
+  new Gauge({
+    name: "leadscore_scoring_passes_total",
+    help: "Scoring passes (transactions) this process committed since start.",
+    registers: [registry],
+    collect() {
+      this.set(service.scorer.stats.passes);
+    },
+  });
+  new Gauge({
+    name: "leadscore_scoring_pass_failures_total",
+    help: "Scoring passes rolled back (their events stay queued and are retried).",
+    registers: [registry],
+    collect() {
+      this.set(service.scorer.stats.failures);
+    },
+  });
+  new Gauge({
     name: "leadscore_decay_runs_total",
     help: "Decay passes finished since start.",
     registers: [registry],

@@ -22,6 +22,13 @@ export const configSchema = z.strictObject({
     .min(0)
     .default(3600)
     .describe("How often stored scores are brought up to date for decay and windows (0: never)."),
+  scoring: z
+    .union([z.boolean(), z.enum(["on", "off", "true", "false"])])
+    .default(true)
+    .transform((value) => value === true || value === "on" || value === "true")
+    .describe(
+      "on: this process applies queued events to scores. off: it only stores them (ingest-only nodes; another process on the same database scores).",
+    ),
   maxBatch: z.coerce
     .number()
     .int()
@@ -47,6 +54,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LOG_LEVEL: "logLevel",
   LEADSCORE_DECAY_INTERVAL: "decayIntervalSeconds",
   LEADSCORE_MAX_BATCH: "maxBatch",
+  LEADSCORE_SCORING: "scoring",
 };
 
 export const CONFIG_ENV_VARS = Object.keys(ENV);

@@ -74,5 +74,6 @@ export async function seedDemo(
     if (events.length >= 2000) await flush();
   }
   await flush();
+  await service.scorer.drain();
   return { seeded: true, contacts: contactCount, events: eventCount };
 }

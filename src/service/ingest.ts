@@ -1,9 +1,12 @@
-import type { ScoringEvent } from "../engine/index.js";
+/**
+ * Event ingest: validated events are grouped (requests read in one turn of the event loop share
+ * a transaction), stored with their contact, and put in the score queue; the answer goes out
+ * once that transaction is committed, i.e. once the events are durable. Scoring happens next,
+ * in the scorer (scorer.ts), so a request never waits for it.
+ */
 import type { Database } from "../store/database.js";
 import { scoringStore } from "../store/scoring-store.js";
-import { type ContactRef, lockContacts, resolveContacts } from "./identity.js";
-import type { ModelRegistry } from "./models.js";
-import { scoreContacts } from "./score-contacts.js";
+import { type ContactRef, resolveContacts } from "./identity.js";
 
 export interface IncomingEvent extends ContactRef {
   id: string;
@@ -21,6 +24,8 @@ export interface IngestResult {
   contactIds: string[];
   /** Per event: true when it was new. */
   stored: boolean[];
+  /** The queue positions of the events stored (to wait until they are scored). */
+  seqs: number[];
 }
 
 interface Pending {
@@ -43,12 +48,13 @@ export class EventIngestor {
 
   constructor(
     private readonly database: Database,
-    private readonly models: ModelRegistry,
     /** Parallel flushes: 1 on SQLite (one writer), a few on PostgreSQL. */
     private readonly concurrency: number,
     /** Upper bound of events in one transaction. */
     private readonly maxGroup = 5000,
     private readonly clock: () => number = Date.now,
+    /** Called after each commit: the scorer has new queued events. */
+    private readonly onStored: () => void = () => undefined,
   ) {}
 
   ingest(events: IncomingEvent[]): Promise<IngestResult> {
@@ -104,11 +110,10 @@ export class EventIngestor {
 
   private async commit(requests: IncomingEvent[][]): Promise<IngestResult[]> {
     const nowMs = this.clock();
-    return this.database.db.transaction().execute(async (tx) => {
+    const results = await this.database.db.transaction().execute(async (tx) => {
       const all = requests.flat();
       const store = scoringStore(this.database, tx);
       const contactIds = await resolveContacts(store, all, nowMs);
-      await lockContacts(tx, this.database.dialect, contactIds);
       // First occurrence of an id wins, within the group as across time.
       const firstIndex = new Map<string, number>();
       all.forEach((event, i) => {
@@ -124,37 +129,28 @@ export class EventIngestor {
           received_ms: nowMs,
         })),
       );
-      const newEvents = new Map<string, ScoringEvent[]>();
-      const eventIds = new Map<string, string[]>();
-      const stored = all.map((event, i) => inserted.has(event.id) && firstIndex.get(event.id) === i);
-      all.forEach((event, i) => {
-        if (!stored[i]) return;
-        const contactId = contactIds[i];
-        const list = newEvents.get(contactId) ?? [];
-        list.push({ id: event.id, type: event.type, timeMs: event.timeMs, properties: event.properties });
-        newEvents.set(contactId, list);
-        const ids = eventIds.get(contactId) ?? [];
-        ids.push(event.id);
-        eventIds.set(contactId, ids);
-      });
-      const models = await this.models.active(tx);
-      await scoreContacts(
-        store,
-        models,
-        [...newEvents.keys()].sort(),
-        newEvents,
-        { cause: "event", eventIds },
-        nowMs,
+      await store.enqueue([...inserted.values()].sort((a, b) => a - b));
+      const seqs = all.map((event, i) =>
+        firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
       );
       let offset = 0;
       return requests.map((events) => {
-        const flags = stored.slice(offset, offset + events.length);
+        const own = seqs.slice(offset, offset + events.length);
         const ids = contactIds.slice(offset, offset + events.length);
         offset += events.length;
-        const accepted = flags.filter(Boolean).length;
-        return { accepted, duplicates: events.length - accepted, contactIds: ids, stored: flags };
+        const stored = own.map((seq) => seq !== null);
+        const accepted = stored.filter(Boolean).length;
+        return {
+          accepted,
+          duplicates: events.length - accepted,
+          contactIds: ids,
+          stored,
+          seqs: own.filter((seq): seq is number => seq !== null),
+        };
       });
     });
+    this.onStored();
+    return results;
   }
 
   get pending(): number {

@@ -11,12 +11,13 @@ import {
   evaluateState,
   type ScoreResult,
 } from "../engine/index.js";
+import type { Dialect } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import type { ContactStore, ContactView } from "./contacts.js";
 import { notFound, RequestError } from "./errors.js";
 import type { ContactRef } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
-import { contactProperties, eventsOf } from "./score-contacts.js";
+import { contactProperties, eventsOf, queuedEventsOf } from "./score-contacts.js";
 import { jsonObject } from "./util.js";
 
 export interface ContactScore extends ScoreResult {
@@ -44,6 +45,7 @@ export interface HistoryEntry {
 export class ScoreReader {
   constructor(
     private readonly db: Kysely<Tables>,
+    private readonly dialect: Dialect,
     private readonly models: ModelRegistry,
     private readonly contacts: ContactStore,
     private readonly clock: () => number = Date.now,
@@ -61,26 +63,39 @@ export class ScoreReader {
     options: { model?: string; asOfMs?: number } = {},
   ): Promise<{ contact: ContactView; scores: ContactScore[] }> {
     const contact = await this.contact(ref);
-    const row = await this.db
+    // One snapshot for the state and the queued events: a pass committing in between would
+    // otherwise make an event count twice or not at all.
+    const read = this.db.transaction();
+    return (this.dialect === "postgres" ? read.setIsolationLevel("repeatable read") : read).execute((tx) =>
+      this.scoresIn(tx, contact, options),
+    );
+  }
+
+  private async scoresIn(
+    db: Kysely<Tables>,
+    contact: ContactView,
+    options: { model?: string; asOfMs?: number },
+  ): Promise<{ contact: ContactView; scores: ContactScore[] }> {
+    const row = await db
       .selectFrom("contacts")
       .selectAll()
       .where("id", "=", contact.id)
       .executeTakeFirstOrThrow();
     const company = row.company_id
-      ? await this.db
+      ? await db
           .selectFrom("companies")
           .select(["id", "properties"])
           .where("id", "=", row.company_id)
           .executeTakeFirst()
       : undefined;
     const companyProperties = company ? { ...jsonObject(company.properties), id: company.id } : undefined;
-    let models = await this.models.active(this.db);
+    let models = await this.models.active(db);
     if (options.model) {
       models = models.filter((m) => m.key === options.model);
       if (models.length === 0) throw notFound(`published model ${options.model}`);
     }
     const states = new Map<string, { version: number; state: ContactState }>();
-    for (const stored of await this.db
+    for (const stored of await db
       .selectFrom("contact_states")
       .select(["model_key", "model_version", "state"])
       .where("contact_id", "=", contact.id)
@@ -90,13 +105,17 @@ export class ScoreReader {
         state: JSON.parse(stored.state) as ContactState,
       });
     }
+    // Events acknowledged but not yet applied by the scorer: a read sees every acknowledged event.
+    const queued = await queuedEventsOf(db, contact.id);
     const scores: ContactScore[] = [];
     for (const model of models) {
       const stored = states.get(model.key);
       const state =
         stored && stored.version === model.version
-          ? stored.state
-          : applyEvents(model.evaluator, emptyState(), await eventsOf(this.db, contact.id));
+          ? queued.length > 0
+            ? applyEvents(model.evaluator, stored.state, queued)
+            : stored.state
+          : applyEvents(model.evaluator, emptyState(), await eventsOf(db, contact.id));
       const asOfMs = options.asOfMs ?? Math.max(this.clock(), state.watermarkMs);
       if (asOfMs < state.watermarkMs) {
         throw new RequestError(400, "invalid_request", "asOf: before the contact's latest event", [

@@ -4,7 +4,9 @@
  * date, evaluates it now, stores the score, and appends to the history when something changed.
  *
  * Runs inside the caller's transaction, after the caller locked the contacts (PostgreSQL), so
- * two processes scoring one contact at once serialise instead of losing an update.
+ * two processes scoring one contact at once serialise instead of losing an update. `newEvents`
+ * are events the caller claimed from the score queue (the scorer); the caller dequeues them in
+ * the same transaction.
  */
 import type { Kysely, Transaction } from "kysely";
 import {
@@ -96,7 +98,9 @@ async function scoreChunk(
   }
   const previous = new Map<string, ScoreRow>();
   for (const row of await store.scores(ids)) previous.set(`${row.model_key}\u0000${row.contact_id}`, row);
-  // Every stored event of the contacts whose state must be rebuilt (new contact, new model version), in one read.
+  // The stored events of the contacts whose state must be rebuilt (new contact, new model
+  // version), in one read; events still queued are not among them: they are applied by whoever
+  // claimed them (`newEvents` here when that is this transaction), on top of the rebuilt state.
   const rebuild = contacts
     .filter((contact) =>
       models.some((model) => states.get(`${model.key}\u0000${contact.id}`)?.version !== model.version),
@@ -116,10 +120,11 @@ async function scoreChunk(
       const key = `${model.key}\u0000${contact.id}`;
       const stored = states.get(key);
       const current = stored !== undefined && stored.version === model.version;
+      const added = newEvents.get(contact.id) ?? [];
       const { state, result, asOfMs } = advanceState(
         model.evaluator,
         current ? stored.state : emptyState(),
-        (current ? newEvents : allEvents).get(contact.id) ?? [],
+        current ? added : [...(allEvents.get(contact.id) ?? []), ...added],
         properties,
         company,
         nowMs,
@@ -205,6 +210,19 @@ export async function eventsOf(tx: Kysely<Tables>, contactId: string): Promise<S
     .where("contact_id", "=", contactId)
     .orderBy("time_ms")
     .orderBy("event_id")
+    .execute();
+  return rows.map(toScoringEvent);
+}
+
+/** The contact's events still waiting in the score queue. */
+export async function queuedEventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
+  const rows = await tx
+    .selectFrom("events")
+    .select(["event_id", "type", "time_ms", "properties"])
+    .where("contact_id", "=", contactId)
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom("score_queue").select("seq").whereRef("score_queue.seq", "=", "events.seq")),
+    )
     .execute();
   return rows.map(toScoringEvent);
 }

@@ -12,6 +12,7 @@ import { ModelRegistry } from "./models.js";
 import { rescoreAll } from "./passes.js";
 import { Publishing } from "./publishing.js";
 import { ScoreReader } from "./reads.js";
+import { Scorer } from "./scorer.js";
 
 export interface DecayStats {
   runs: number;
@@ -22,6 +23,7 @@ export interface DecayStats {
 export class ScoringService {
   readonly models = new ModelRegistry();
   readonly ingestor: EventIngestor;
+  readonly scorer: Scorer;
   readonly contacts: ContactStore;
   readonly publishing: Publishing;
   readonly reader: ScoreReader;
@@ -39,10 +41,17 @@ export class ScoringService {
     readonly clock: () => number,
   ) {
     const { db, dialect } = database;
-    this.ingestor = new EventIngestor(database, this.models, dialect === "sqlite" ? 1 : 4, 5000, clock);
+    this.scorer = new Scorer(database, this.models, log, clock, {
+      enabled: config.scoring,
+      batch: dialect === "sqlite" ? 2000 : 1000,
+      pollMs: 1000,
+    });
+    this.ingestor = new EventIngestor(database, dialect === "sqlite" ? 1 : 4, 5000, clock, () =>
+      this.scorer.kick(),
+    );
     this.contacts = new ContactStore(database, this.models, clock);
     this.publishing = new Publishing(database, this.models, log, clock);
-    this.reader = new ScoreReader(db, this.models, this.contacts, clock);
+    this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
   }
 
@@ -63,8 +72,9 @@ export class ScoringService {
     return this.database.db;
   }
 
-  /** Resumes unfinished jobs and starts the periodic decay pass. */
+  /** Resumes unfinished jobs and queued scoring, and starts the periodic decay pass. */
   startBackground(): void {
+    this.scorer.start();
     void this.publishing.resume();
     const seconds = this.config.decayIntervalSeconds;
     if (seconds > 0) {
@@ -98,10 +108,14 @@ export class ScoringService {
     }
   }
 
-  /** Stops timers, waits for queued events and running jobs, closes the database. */
+  /**
+   * Stops timers, waits for requests being committed and running jobs, closes the database.
+   * Events not scored yet stay queued (durably) and are scored at the next start.
+   */
   async close(): Promise<void> {
     if (this.decayTimer) clearInterval(this.decayTimer);
     await this.ingestor.drain();
+    await this.scorer.stop();
     this.stopping = true;
     await this.decayRunning?.catch(() => undefined);
     await this.publishing.stop();

@@ -8,6 +8,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { initial } from "./migrations/001-initial.js";
+import { scoreQueue } from "./migrations/002-score-queue.js";
 import type { Tables } from "./tables.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -35,7 +36,7 @@ export interface Database {
 
 /** Every migration, in order. Names sort in application order; never rename one that shipped. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { "001-initial": initial(dialect) };
+  return { "001-initial": initial(dialect), "002-score-queue": scoreQueue(dialect) };
 }
 
 // bigint columns hold milliseconds and sequence numbers, well within 2^53: read them as numbers.

@@ -21,20 +21,37 @@ export type StoredEventRow = Pick<
   Tables["events"],
   "contact_id" | "event_id" | "type" | "time_ms" | "properties"
 >;
+export type QueuedEventRow = StoredEventRow & { seq: number };
 
 export interface ScoringStore {
   contacts(ids: readonly string[]): Promise<ContactRow[]>;
   companies(ids: readonly string[]): Promise<Array<{ id: string; properties: string }>>;
   states(ids: readonly string[]): Promise<StateRow[]>;
   scores(ids: readonly string[]): Promise<ScoreRow[]>;
-  /** Every stored event of these contacts, by contact, sorted by time then id. */
+  /**
+   * Every stored event of these contacts that is not waiting in the score queue, by contact,
+   * sorted by time then id: what a state rebuilt from scratch holds (queued events are applied
+   * by whoever claims them, on top of it).
+   */
   events(ids: readonly string[]): Promise<Map<string, StoredEventRow[]>>;
   aliases(ids: readonly string[]): Promise<Map<string, string>>;
   contactIdsByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   /** Inserts contacts that do not exist yet (by id or email); existing ones are left alone. */
   insertMissingContacts(rows: readonly Tables["contacts"][]): Promise<void>;
-  /** Inserts events whose id is new; returns the ids inserted. */
-  insertEvents(rows: readonly EventRow[]): Promise<Set<string>>;
+  /** Inserts events whose id is new; returns the seq of each event inserted, by event id. */
+  insertEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
+  /** Puts stored events in the score queue. */
+  enqueue(seqs: readonly number[]): Promise<void>;
+  /**
+   * Claims up to `limit` queued events, oldest first, with their current contact. On
+   * PostgreSQL the queue rows stay locked until commit and rows another transaction holds are
+   * skipped, so parallel scorers never claim one event twice.
+   */
+  claimQueued(limit: number): Promise<QueuedEventRow[]>;
+  /** The events of these queue rows as stored now (their contact may have changed by a merge). */
+  queuedEvents(seqs: readonly number[]): Promise<QueuedEventRow[]>;
+  /** Removes applied events from the queue (in the transaction that applied them). */
+  dequeue(seqs: readonly number[]): Promise<void>;
   /** Sets email, company and properties of existing contacts. */
   updateContacts(rows: readonly ContactUpdateRow[]): Promise<void>;
   writeStates(rows: readonly StateRow[]): Promise<void>;
@@ -107,9 +124,50 @@ export class KyselyScoringStore implements ScoringStore {
         .selectFrom("events")
         .select(["contact_id", "event_id", "type", "time_ms", "properties"])
         .where("contact_id", "in", part)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom("score_queue").select("seq").whereRef("score_queue.seq", "=", "events.seq"))),
+        )
         .execute(),
     );
     return groupEvents(rows);
+  }
+
+  async enqueue(seqs: readonly number[]) {
+    for (const part of chunks(seqs, 1000))
+      await this.db
+        .insertInto("score_queue")
+        .values(part.map((seq) => ({ seq })))
+        .execute();
+  }
+
+  async claimQueued(limit: number) {
+    const claimed = await this.db
+      .selectFrom("score_queue")
+      .select("seq")
+      .orderBy("seq")
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return this.queuedEvents(claimed.map((row) => row.seq));
+  }
+
+  async queuedEvents(seqs: readonly number[]) {
+    const rows: QueuedEventRow[] = [];
+    for (const part of chunks(seqs, IN_LIST))
+      rows.push(
+        ...(await this.db
+          .selectFrom("events")
+          .select(["seq", "contact_id", "event_id", "type", "time_ms", "properties"])
+          .where("seq", "in", part)
+          .execute()),
+      );
+    return rows;
+  }
+
+  async dequeue(seqs: readonly number[]) {
+    for (const part of chunks(seqs, IN_LIST))
+      await this.db.deleteFrom("score_queue").where("seq", "in", part).execute();
   }
 
   async aliases(ids: readonly string[]) {
@@ -145,16 +203,16 @@ export class KyselyScoringStore implements ScoringStore {
   }
 
   async insertEvents(rows: readonly EventRow[]) {
-    const inserted = new Set<string>();
+    const inserted = new Map<string, number>();
     const sorted = [...rows].sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
     for (const part of chunks(sorted, 500)) {
       const done = await this.db
         .insertInto("events")
         .values(part)
         .onConflict((oc) => oc.column("event_id").doNothing())
-        .returning("event_id")
+        .returning(["event_id", "seq"])
         .execute();
-      for (const row of done) inserted.add(row.event_id);
+      for (const row of done) inserted.set(row.event_id, row.seq);
     }
     return inserted;
   }
@@ -300,10 +358,38 @@ export class SqliteScoringStore implements ScoringStore {
   async events(ids: readonly string[]) {
     return groupEvents(
       this.each<StoredEventRow>(
-        "select contact_id, event_id, type, time_ms, properties from events where contact_id = ? order by time_ms, event_id",
+        "select contact_id, event_id, type, time_ms, properties from events e where contact_id = ? and not exists (select 1 from score_queue q where q.seq = e.seq) order by time_ms, event_id",
         ids,
       ),
     );
+  }
+
+  async enqueue(seqs: readonly number[]) {
+    const statement = this.statement("insert into score_queue (seq) values (?)");
+    for (const seq of seqs) statement.run(seq);
+  }
+
+  async claimQueued(limit: number) {
+    return this.statement(
+      "select e.seq, e.contact_id, e.event_id, e.type, e.time_ms, e.properties from score_queue q join events e on e.seq = q.seq order by q.seq limit ?",
+    ).all(limit) as QueuedEventRow[];
+  }
+
+  async queuedEvents(seqs: readonly number[]) {
+    const statement = this.statement(
+      "select seq, contact_id, event_id, type, time_ms, properties from events where seq = ?",
+    );
+    const out: QueuedEventRow[] = [];
+    for (const seq of seqs) {
+      const row = statement.get(seq) as QueuedEventRow | undefined;
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  async dequeue(seqs: readonly number[]) {
+    const statement = this.statement("delete from score_queue where seq = ?");
+    for (const seq of seqs) statement.run(seq);
   }
 
   async aliases(ids: readonly string[]) {
@@ -333,8 +419,11 @@ export class SqliteScoringStore implements ScoringStore {
     const statement = this.statement(
       "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms) on conflict (event_id) do nothing",
     );
-    const inserted = new Set<string>();
-    for (const row of rows) if (statement.run(row).changes === 1) inserted.add(row.event_id);
+    const inserted = new Map<string, number>();
+    for (const row of rows) {
+      const result = statement.run(row);
+      if (result.changes === 1) inserted.set(row.event_id, Number(result.lastInsertRowid));
+    }
     return inserted;
   }
 

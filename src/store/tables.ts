@@ -56,6 +56,12 @@ export interface ModelHeadsTable {
   published_ms: number;
 }
 
+/** Events stored but not yet applied to their contact's scores (migration 002). */
+export interface ScoreQueueTable {
+  /** The event's seq. */
+  seq: number;
+}
+
 /** The engine's incremental state of one contact under one model (engine/state.ts). */
 export interface ContactStatesTable {
   contact_id: string;
@@ -138,6 +144,7 @@ export interface Tables {
   models: ModelsTable;
   model_heads: ModelHeadsTable;
   contact_states: ContactStatesTable;
+  score_queue: ScoreQueueTable;
   scores: ScoresTable;
   score_history: ScoreHistoryTable;
   api_keys: ApiKeysTable;

@@ -1,8 +1,8 @@
 /**
  * Checks a service database against first principles, for the kill -9 and two-process tests:
  * every stored score must equal the engine's evaluation from scratch over the contact's stored
- * events (at the score's own as-of date), and each contact's history must be one unbroken chain
- * ending at that score. Reads the tables directly; nothing of src/service is reused here.
+ * events that are no longer queued for scoring (at the score's own as-of date), and each
+ * contact's history must be one unbroken chain ending at that score. Reads the tables directly; nothing of src/service is reused here.
  */
 import type { Kysely } from "kysely";
 import { compileModel, type Evaluator, evaluate, type ScoringEvent } from "../../src/engine/index.js";
@@ -20,6 +20,8 @@ export interface ConsistencyReport {
   contactsWithEvents: number;
   /** Events stored. */
   events: number;
+  /** Events stored but still waiting in the score queue (not in any score yet). */
+  queued: number;
   /** Every difference found, one line each; empty when consistent. */
   problems: string[];
 }
@@ -39,13 +41,20 @@ export async function checkConsistency(db: Kysely<Tables>): Promise<ConsistencyR
     .execute();
   for (const row of twice) problems.push(`event ${row.event_id} stored ${row.n} times`);
 
+  const queuedSeqs = new Set(
+    (await db.selectFrom("score_queue").select("seq").execute()).map((row) => row.seq),
+  );
   const eventsByContact = new Map<string, ScoringEvent[]>();
   let eventCount = 0;
   for (const row of await db
     .selectFrom("events")
-    .select(["event_id", "contact_id", "type", "time_ms", "properties"])
+    .select(["seq", "event_id", "contact_id", "type", "time_ms", "properties"])
     .orderBy("seq")
     .execute()) {
+    if (queuedSeqs.has(row.seq)) {
+      eventCount++;
+      continue;
+    }
     const list = eventsByContact.get(row.contact_id) ?? [];
     list.push({ id: row.event_id, type: row.type, timeMs: row.time_ms, properties: object(row.properties) });
     eventsByContact.set(row.contact_id, list);
@@ -161,5 +170,11 @@ export async function checkConsistency(db: Kysely<Tables>): Promise<ConsistencyR
         `${where}: last history ${JSON.stringify(lastView)} but score ${JSON.stringify(scoreView)}`,
       );
   }
-  return { scores: scores.length, contactsWithEvents: eventsByContact.size, events: eventCount, problems };
+  return {
+    scores: scores.length,
+    contactsWithEvents: eventsByContact.size,
+    events: eventCount,
+    queued: queuedSeqs.size,
+    problems,
+  };
 }

@@ -148,6 +148,17 @@ export async function request(
   }
 }
 
+/** Waits until the server's score queue is empty (every stored event applied to scores). */
+export async function waitForScoring(url: string, key: string, timeoutMs = 30_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    const { text } = await send(url, key, "GET", "/metrics");
+    const depth = /^leadscore_score_queue_events (\d+)$/m.exec(text)?.[1];
+    if (depth === "0") return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the score queue of ${url} did not empty in ${timeoutMs} ms`);
+}
+
 /** Uploads a model version, publishes it, and waits until its rescoring job is done. */
 export async function publishModel(
   url: string,

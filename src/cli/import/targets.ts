@@ -66,7 +66,11 @@ export async function openDirectTarget(config: ServiceConfig): Promise<Target> {
         throw error;
       }
     },
-    close: () => service.close(),
+    // Direct imports score what they stored before they exit, so the scores are ready at once.
+    close: async () => {
+      await service.scorer.drain();
+      await service.close();
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 /** Event ingest: one event or a batch; idempotent by event id; acknowledged once durable. */
 import { z } from "zod";
-import type { IncomingEvent } from "../../service/ingest.js";
+import type { IncomingEvent, IngestResult } from "../../service/ingest.js";
+import type { ScoringService } from "../../service/service.js";
 import { eventSchema, ingestResultSchema } from "../schemas.js";
 import type { RouteContext } from "./index.js";
 
@@ -17,14 +18,33 @@ export function toIncoming(event: ParsedEvent, receivedMs: number): IncomingEven
   };
 }
 
+const waitQuery = z.strictObject({
+  wait: z
+    .enum(["stored", "scored"])
+    .default("stored")
+    .describe(
+      "stored (default): answer once the events are durable; their scores follow within moments (a contact's score read meanwhile already counts them). scored: answer once the scores, history and ranked lists include them.",
+    ),
+});
+
+const WAIT_DESCRIPTION =
+  "Acknowledged once the events are durable (a crash right after loses nothing). Scoring runs next, off the request: `GET /v1/contacts/{id}/score` counts an acknowledged event at once; history and ranked lists follow within moments, or before the answer with `?wait=scored`.";
+
+async function answer(service: ScoringService, result: IngestResult, wait: "stored" | "scored") {
+  if (wait === "scored") await service.scorer.waitFor(result.seqs);
+  return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
+}
+
 export function registerEventRoutes({ table, service }: RouteContext): void {
   const maxBatch = service.config.maxBatch;
   table.add({
     method: "POST",
     url: "/v1/events",
-    summary: "Ingest one event; the contact's scores are updated before the answer",
+    summary: "Ingest one event",
+    description: WAIT_DESCRIPTION,
     tag: "events",
     scope: "write",
+    query: waitQuery,
     body: eventSchema,
     responses: {
       200: {
@@ -32,25 +52,23 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
         schema: ingestResultSchema,
       },
     },
-    handler: async ({ body }) => {
-      const result = await service.ingestor.ingest([toIncoming(body, service.clock())]);
-      return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
-    },
+    handler: async ({ body, query }) =>
+      answer(service, await service.ingestor.ingest([toIncoming(body, service.clock())]), query.wait),
   });
   table.add({
     method: "POST",
     url: "/v1/events/batch",
     summary: `Ingest up to ${maxBatch} events in one transaction`,
-    description:
-      "All or nothing: when any event is invalid, the 400 answer names each bad item (events[3].timestamp) and nothing is written. Events whose id is already stored are skipped and counted as duplicates.",
+    description: `All or nothing: when any event is invalid, the 400 answer names each bad item (events[3].timestamp) and nothing is written. Events whose id is already stored are skipped and counted as duplicates. ${WAIT_DESCRIPTION}`,
     tag: "events",
     scope: "write",
+    query: waitQuery,
     body: z.strictObject({ events: z.array(eventSchema).min(1).max(maxBatch) }),
     responses: { 200: { description: "Counts of stored and duplicate events.", schema: ingestResultSchema } },
-    handler: async ({ body }) => {
+    handler: async ({ body, query }) => {
       const now = service.clock();
       const result = await service.ingestor.ingest(body.events.map((event) => toIncoming(event, now)));
-      return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
+      return answer(service, result, query.wait);
     },
   });
 }

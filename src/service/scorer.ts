@@ -1,0 +1,217 @@
+/**
+ * The scorer: applies queued events to their contacts' scores. Ingest answers once events are
+ * durable and kicks the scorer; a pass claims the oldest queued events (up to `batch`), locks
+ * their contacts, advances each contact's state once for all of its claimed events, writes
+ * scores and history, and dequeues the events, all in one transaction. Under load the queue
+ * grows between passes, so a pass serves many requests and each contact is written once per
+ * pass instead of once per event. A poll timer picks up events queued by another process
+ * (PostgreSQL) or left queued by a crash.
+ */
+import type { Logger } from "pino";
+import type { ScoringEvent } from "../engine/index.js";
+import type { Database } from "../store/database.js";
+import { type QueuedEventRow, scoringStore } from "../store/scoring-store.js";
+import { lockContacts } from "./identity.js";
+import type { ModelRegistry } from "./models.js";
+import { scoreContacts } from "./score-contacts.js";
+import { jsonObject } from "./util.js";
+
+export interface ScorerOptions {
+  /** False on ingest-only processes: no pass runs unless called directly. */
+  enabled: boolean;
+  /** Most events claimed by one pass (one transaction). */
+  batch: number;
+  /** How often to look for events queued elsewhere, in ms (0: never). */
+  pollMs: number;
+}
+
+export interface ScorerStats {
+  events: number;
+  passes: number;
+  failures: number;
+}
+
+export class Scorer {
+  readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0 };
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private passListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly database: Database,
+    private readonly models: ModelRegistry,
+    private readonly log: Logger,
+    private readonly clock: () => number,
+    private readonly options: ScorerOptions,
+  ) {}
+
+  /** Starts the poll timer and a first pass (events left queued by an earlier run). */
+  start(): void {
+    if (!this.options.enabled) return;
+    if (this.options.pollMs > 0) {
+      this.timer = setInterval(() => this.kick(), this.options.pollMs);
+      this.timer.unref();
+    }
+    this.kick();
+  }
+
+  /** Runs passes until the queue is empty; a kick during a run makes it look again. */
+  kick(): void {
+    if (this.stopped || !this.options.enabled) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runUntilEmpty().finally(() => {
+      this.running = undefined;
+      for (const listener of this.passListeners.splice(0)) listener();
+    });
+  }
+
+  private async runUntilEmpty(): Promise<void> {
+    do {
+      this.again = false;
+      for (;;) {
+        if (this.stopped) return;
+        let claimed: number;
+        try {
+          claimed = await this.pass();
+        } catch (err) {
+          // PostgreSQL may abort a pass (deadlock with a merge, a lost connection): the events
+          // stay queued and the next kick or poll tries again.
+          this.stats.failures++;
+          this.log.warn({ err }, "scoring pass failed; its events stay queued");
+          return;
+        }
+        for (const listener of this.passListeners.splice(0)) listener();
+        if (claimed === 0) break;
+        // Let ingest commit between passes: scoring must not hold acknowledgements back.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } while (this.again);
+  }
+
+  /** One transaction: claim, lock, score, dequeue. Returns the number of events claimed. */
+  async pass(): Promise<number> {
+    const { database } = this;
+    const count = await database.db.transaction().execute(async (tx) => {
+      const store = scoringStore(database, tx);
+      const claimed = await store.claimQueued(this.options.batch);
+      if (claimed.length === 0) return 0;
+      const locked = new Set(claimed.map((row) => row.contact_id));
+      await lockContacts(tx, database.dialect, [...locked]);
+      let events = claimed;
+      if (database.dialect === "postgres") {
+        // A merge committed between the claim and the locks moved some events to their
+        // survivor: read their contact again now that it cannot change, and lock the newcomers.
+        events = await store.queuedEvents(claimed.map((row) => row.seq));
+        const moved = [...new Set(events.map((row) => row.contact_id))].filter((id) => !locked.has(id));
+        if (moved.length > 0) await lockContacts(tx, database.dialect, moved);
+      }
+      const { byContact, eventIds } = groupByContact(events);
+      await scoreContacts(
+        store,
+        await this.models.active(tx),
+        [...byContact.keys()].sort(),
+        byContact,
+        { cause: "event", eventIds },
+        this.clock(),
+      );
+      await store.dequeue(claimed.map((row) => row.seq));
+      return claimed.length;
+    });
+    if (count > 0) {
+      this.stats.passes++;
+      this.stats.events += count;
+    }
+    return count;
+  }
+
+  /**
+   * Resolves once none of these events is queued any more (scored here or by another process),
+   * or rejects after `timeoutMs`.
+   */
+  async waitFor(seqs: readonly number[], timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    let remaining = [...seqs];
+    while (remaining.length > 0) {
+      remaining = await this.stillQueued(remaining);
+      if (remaining.length === 0) return;
+      if (performance.now() > deadline)
+        throw new Error(`${remaining.length} events still waiting to be scored after ${timeoutMs} ms`);
+      this.kick();
+      await this.nextPass(50);
+    }
+  }
+
+  /** Scores everything queued now, even on an ingest-only process (import, demo seed, tests). */
+  async drain(): Promise<void> {
+    if (this.running) await this.running;
+    while (!this.stopped && (await this.pass()) > 0) {
+      for (const listener of this.passListeners.splice(0)) listener();
+    }
+  }
+
+  async queueDepth(): Promise<number> {
+    const row = await this.database.db
+      .selectFrom("score_queue")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Stops after the pass under way; queued events stay for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async stillQueued(seqs: readonly number[]): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < seqs.length; i += 500) {
+      const rows = await this.database.db
+        .selectFrom("score_queue")
+        .select("seq")
+        .where("seq", "in", seqs.slice(i, i + 500))
+        .execute();
+      for (const row of rows) out.push(row.seq);
+    }
+    return out;
+  }
+
+  /** Resolves after the next pass ends, or after `ms` (events scored by another process). */
+  private nextPass(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.passListeners.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+function groupByContact(rows: readonly QueuedEventRow[]) {
+  const byContact = new Map<string, ScoringEvent[]>();
+  const eventIds = new Map<string, string[]>();
+  for (const row of rows) {
+    const event: ScoringEvent = {
+      id: row.event_id,
+      type: row.type,
+      timeMs: row.time_ms,
+      properties: jsonObject(row.properties),
+    };
+    const list = byContact.get(row.contact_id);
+    if (list) {
+      list.push(event);
+      eventIds.get(row.contact_id)?.push(row.event_id);
+    } else {
+      byContact.set(row.contact_id, [event]);
+      eventIds.set(row.contact_id, [row.event_id]);
+    }
+  }
+  return { byContact, eventIds };
+}
