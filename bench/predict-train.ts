@@ -1,6 +1,7 @@
 /**
  * Benchmark of the boosted trees: training time on a seeded synthetic table of 50,000 rows x 30
- * features, and scoring throughput, each the median of three runs after a warm-up. When
+ * features (median of three runs after a warm-up), scoring throughput (median of three) and
+ * TreeSHAP throughput (2,000 rows). When
  * /usr/bin/python3 has scikit-learn, its HistGradientBoostingClassifier is timed on the same
  * table in the same run (fit only, default threads and one thread) and the ratio is reported;
  * otherwise the comparison is skipped with the reason. Targets (issue 6): under 10 s on one
@@ -12,15 +13,18 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { takeRows } from "../src/predict/dataset.js";
 import { predictProbability, trainGbdt } from "../src/predict/gbdt/index.js";
+import { treeShap } from "../src/predict/treeshap.js";
 import { datasetToCsv, REFERENCE_SYNTHETIC, syntheticLeads } from "./predict-data.js";
 
 const PYTHON = "/usr/bin/python3";
 const BENCH_ROWS = 50_000;
 const BENCH_SEED = 1;
+const EXPLAIN_ROWS = 2_000;
 
 interface OurRun {
   earlyStopping: "auto" | false;
@@ -44,6 +48,10 @@ export interface PredictTrainingResult {
   features: number;
   ours: OurRun[];
   predictRowsPerSecond: number;
+  /** TreeSHAP values (exact, every feature) per second. */
+  explainRowsPerSecond: number;
+  /** 1-minute load average at the start and the end: other work on the machine makes timings noisy. */
+  loadAverage: [number, number];
   sklearn: { version: string; timings: SklearnTiming[] } | { skipped: string };
 }
 
@@ -88,6 +96,7 @@ function log(line: string): void {
 }
 
 export async function benchPredictTraining(): Promise<PredictTrainingResult> {
+  const loadBefore = loadavg()[0];
   const data = syntheticLeads(BENCH_ROWS, BENCH_SEED);
   log(`[predict] ${BENCH_ROWS} rows x ${data.features.length} features; warming up`);
   trainGbdt(syntheticLeads(5_000, BENCH_SEED + 1), { maxIterations: 20 });
@@ -106,6 +115,16 @@ export async function benchPredictTraining(): Promise<PredictTrainingResult> {
   }
   const predictRowsPerSecond = data.rows / median(predictSeconds);
   log(`[predict] scoring with 100 trees: ${Math.round(predictRowsPerSecond).toLocaleString("en-US")} rows/s`);
+  const explained = takeRows(
+    data,
+    Array.from({ length: EXPLAIN_ROWS }, (_, i) => i),
+  );
+  const explainStart = performance.now();
+  treeShap(model, explained);
+  const explainRowsPerSecond = EXPLAIN_ROWS / ((performance.now() - explainStart) / 1000);
+  log(
+    `[predict] TreeSHAP with 100 trees: ${Math.round(explainRowsPerSecond).toLocaleString("en-US")} rows/s`,
+  );
 
   const missing = sklearnMissing();
   let sklearn: PredictTrainingResult["sklearn"];
@@ -135,7 +154,15 @@ export async function benchPredictTraining(): Promise<PredictTrainingResult> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { rows: data.rows, features: data.features.length, ours, predictRowsPerSecond, sklearn };
+  return {
+    rows: data.rows,
+    features: data.features.length,
+    ours,
+    predictRowsPerSecond,
+    explainRowsPerSecond,
+    loadAverage: [loadBefore, loadavg()[0]],
+    sklearn,
+  };
 }
 
 async function main(): Promise<void> {

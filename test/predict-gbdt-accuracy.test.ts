@@ -77,7 +77,7 @@ describe.skipIf(!leadsPresent)("boosted trees on X Education leads vs scikit-lea
     expect(data.features).toHaveLength(ref.figures.allColumns.columns!);
     const auc = holdoutAuc(data, ref.testRows);
     console.info(
-      `x-education, all columns: ours ${auc.toFixed(4)}, scikit-learn ${ref.figures.allColumns.rocAuc}`,
+      `x-education, all columns: ours ${auc.toFixed(6)}, scikit-learn ${ref.figures.allColumns.rocAuc}`,
     );
     expect(Math.abs(auc - ref.figures.allColumns.rocAuc)).toBeLessThanOrEqual(0.01);
   });
@@ -87,7 +87,7 @@ describe.skipIf(!leadsPresent)("boosted trees on X Education leads vs scikit-lea
     expect(data.features).toHaveLength(ref.figures.withoutSalesFilled.columns!);
     const auc = holdoutAuc(data, ref.testRows);
     console.info(
-      `x-education, fair columns: ours ${auc.toFixed(4)}, scikit-learn ${ref.figures.withoutSalesFilled.rocAuc}`,
+      `x-education, fair columns: ours ${auc.toFixed(6)}, scikit-learn ${ref.figures.withoutSalesFilled.rocAuc}`,
     );
     expect(Math.abs(auc - ref.figures.withoutSalesFilled.rocAuc)).toBeLessThanOrEqual(0.01);
   });
@@ -101,7 +101,7 @@ describe("boosted trees on the synthetic table vs scikit-learn", () => {
     const data = readTable(datasetToCsv(generated), "converted", []);
     expect(data.rows).toBe(ref.rows);
     const auc = holdoutAuc(data, ref.testRows);
-    console.info(`synthetic: ours ${auc.toFixed(4)}, scikit-learn ${ref.figures.rocAuc}`);
+    console.info(`synthetic: ours ${auc.toFixed(6)}, scikit-learn ${ref.figures.rocAuc}`);
     expect(Math.abs(auc - ref.figures.rocAuc!)).toBeLessThanOrEqual(0.01);
   });
 });

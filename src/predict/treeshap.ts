@@ -31,6 +31,8 @@ interface Paths {
   zero: Float64Array;
   one: Float64Array;
   weight: Float64Array;
+  /** 1/k for k up to the path length: weight updates multiply instead of dividing (faster). */
+  inverse: Float64Array;
 }
 
 function allocatePaths(maxDepth: number): Paths {
@@ -41,6 +43,7 @@ function allocatePaths(maxDepth: number): Paths {
     zero: new Float64Array(size),
     one: new Float64Array(size),
     weight: new Float64Array(size),
+    inverse: Float64Array.from({ length: levels + 2 }, (_, k) => (k === 0 ? 0 : 1 / k)),
   };
 }
 
@@ -51,9 +54,11 @@ function extend(p: Paths, start: number, depth: number, zero: number, one: numbe
   p.zero[end] = zero;
   p.one[end] = one;
   p.weight[end] = depth === 0 ? 1 : 0;
+  const scale = p.inverse[depth + 1];
+  const w = p.weight;
   for (let i = depth - 1; i >= 0; i--) {
-    p.weight[start + i + 1] += (one * p.weight[start + i] * (i + 1)) / (depth + 1);
-    p.weight[start + i] = (zero * p.weight[start + i] * (depth - i)) / (depth + 1);
+    w[start + i + 1] += one * w[start + i] * (i + 1) * scale;
+    w[start + i] = zero * w[start + i] * (depth - i) * scale;
   }
 }
 
@@ -82,16 +87,21 @@ function unwind(p: Paths, start: number, depth: number, index: number): void {
 function unwoundSum(p: Paths, start: number, depth: number, index: number): number {
   const one = p.one[start + index];
   const zero = p.zero[start + index];
+  const w = p.weight;
+  const inverse = p.inverse;
+  const scale = inverse[depth + 1];
   let total = 0;
   if (one !== 0) {
-    let next = p.weight[start + depth];
+    const grow = (depth + 1) / one;
+    let next = w[start + depth];
     for (let i = depth - 1; i >= 0; i--) {
-      const share = (next * (depth + 1)) / ((i + 1) * one);
+      const share = next * grow * inverse[i + 1];
       total += share;
-      next = p.weight[start + i] - share * zero * ((depth - i) / (depth + 1));
+      next = w[start + i] - share * zero * (depth - i) * scale;
     }
   } else {
-    for (let i = depth - 1; i >= 0; i--) total += p.weight[start + i] / zero / ((depth - i) / (depth + 1));
+    const grow = (depth + 1) / zero;
+    for (let i = depth - 1; i >= 0; i--) total += w[start + i] * grow * inverse[depth - i];
   }
   return total;
 }
@@ -115,10 +125,13 @@ function recurse(
 ): void {
   const { c, paths: p } = w;
   const start = parentStart + depth + 1;
-  p.feature.copyWithin(start, parentStart, parentStart + depth + 1);
-  p.zero.copyWithin(start, parentStart, parentStart + depth + 1);
-  p.one.copyWithin(start, parentStart, parentStart + depth + 1);
-  p.weight.copyWithin(start, parentStart, parentStart + depth + 1);
+  // Paths are short (tree depth + 1): a plain loop beats four copyWithin calls here.
+  for (let i = 0; i <= depth; i++) {
+    p.feature[start + i] = p.feature[parentStart + i];
+    p.zero[start + i] = p.zero[parentStart + i];
+    p.one[start + i] = p.one[parentStart + i];
+    p.weight[start + i] = p.weight[parentStart + i];
+  }
   extend(p, start, depth, zero, one, feature);
 
   if (c.kind[node] === NODE_LEAF) {

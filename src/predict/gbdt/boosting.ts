@@ -76,6 +76,7 @@ function labelsOf(dataset: Dataset): Uint8Array {
 }
 
 function checkNames(dataset: Dataset): void {
+  if (dataset.features.length === 0) throw new RangeError("training needs at least one feature column");
   const seen = new Set<string>();
   for (const column of dataset.features) {
     if (seen.has(column.name)) throw new RangeError(`two feature columns are named "${column.name}"`);
