@@ -45,6 +45,7 @@ export class ScoringService {
       enabled: config.scoring,
       batch: dialect === "sqlite" ? 2000 : 1000,
       pollMs: 1000,
+      minPassIntervalMs: 20,
     });
     this.ingestor = new EventIngestor(database, dialect === "sqlite" ? 1 : 4, 5000, clock, () =>
       this.scorer.kick(),
