@@ -132,6 +132,48 @@ function modelFeatures(mapper: BinMapper): ModelFeature[] {
   );
 }
 
+/** The binned training and validation rows and a grower over the training ones. */
+interface Prepared {
+  mapper: BinMapper;
+  binnedValidation: Uint8Array[];
+  y: Uint8Array;
+  yValidation: Uint8Array;
+  grower: TreeGrower;
+}
+
+function prepare(dataset: Dataset, labels: Uint8Array, options: GbdtOptions, early: boolean): Prepared {
+  const split = early
+    ? stratifiedSplit(labels, options.validationFraction, options.seed)
+    : { training: Int32Array.from({ length: dataset.rows }, (_, i) => i), validation: new Int32Array(0) };
+  const mapper = fitBinMapper(dataset, split.training, options);
+  const binned = binRows(mapper, dataset, split.training);
+  const context = {
+    binsNonMissing: mapper.binsNonMissing,
+    hasMissing: missingFlags(binned),
+    isCategorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
+    minSamplesLeaf: options.minSamplesLeaf,
+    l2Regularization: options.l2Regularization,
+  };
+  return {
+    mapper,
+    binnedValidation: binRows(mapper, dataset, split.validation),
+    y: Uint8Array.from(split.training, (row) => labels[row]),
+    yValidation: Uint8Array.from(split.validation, (row) => labels[row]),
+    grower: new TreeGrower(binned, context, options),
+  };
+}
+
+/** Adds each leaf's value to the raw scores of its training rows; returns the number of leaves. */
+function addLeaves(nodes: BinnedNode[], partition: Int32Array, raw: Float64Array): number {
+  let leaves = 0;
+  for (const node of nodes) {
+    if (!node.leaf) continue;
+    leaves++;
+    for (let i = node.start; i < node.end; i++) raw[partition[i]] += node.value;
+  }
+  return leaves;
+}
+
 /** Trains on every row of `dataset` (minus the validation share when early stopping is on). */
 export function trainGbdt(
   dataset: Dataset,
@@ -143,27 +185,7 @@ export function trainGbdt(
   checkNames(dataset);
   const early =
     options.earlyStopping === "auto" ? dataset.rows > EARLY_STOPPING_AUTO_ROWS : options.earlyStopping;
-  const all = Int32Array.from({ length: dataset.rows }, (_, i) => i);
-  const split = early
-    ? stratifiedSplit(labels, options.validationFraction, options.seed)
-    : { training: all, validation: new Int32Array(0) };
-  const mapper = fitBinMapper(dataset, split.training, options);
-  const binned = binRows(mapper, dataset, split.training);
-  const binnedValidation = binRows(mapper, dataset, split.validation);
-  const y = Uint8Array.from(split.training, (row) => labels[row]);
-  const yValidation = Uint8Array.from(split.validation, (row) => labels[row]);
-
-  const grower = new TreeGrower(
-    binned,
-    {
-      binsNonMissing: mapper.binsNonMissing,
-      hasMissing: missingFlags(binned),
-      isCategorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
-      minSamplesLeaf: options.minSamplesLeaf,
-      l2Regularization: options.l2Regularization,
-    },
-    options,
-  );
+  const { mapper, binnedValidation, y, yValidation, grower } = prepare(dataset, labels, options, early);
   const baseline = baselineLogOdds(y);
   const raw = new Float64Array(y.length).fill(baseline);
   const rawValidation = new Float64Array(yValidation.length).fill(baseline);
@@ -176,12 +198,7 @@ export function trainGbdt(
   for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
     logLossGradients(raw, y, gradients, hessians);
     const nodes = grower.grow(gradients, hessians);
-    let leaves = 0;
-    for (const node of nodes) {
-      if (!node.leaf) continue;
-      leaves++;
-      for (let i = node.start; i < node.end; i++) raw[grower.partition[i]] += node.value;
-    }
+    const leaves = addLeaves(nodes, grower.partition, raw);
     trees.push(toTree(nodes, mapper));
     if (early) {
       addBinnedTree(nodes, binnedValidation, rawValidation);
@@ -200,20 +217,14 @@ export function trainGbdt(
     }
   }
 
-  return {
-    format: GBDT_FORMAT,
-    objective: "binary-log-loss",
-    features: modelFeatures(mapper),
-    baseline,
-    options,
-    training: {
-      rows: dataset.rows,
-      trainingRows: y.length,
-      validationRows: yValidation.length,
-      iterations: trees.length,
-      earlyStopped,
-      validationLoss,
-    },
-    trees,
+  const training = {
+    rows: dataset.rows,
+    trainingRows: y.length,
+    validationRows: yValidation.length,
+    iterations: trees.length,
+    earlyStopped,
+    validationLoss,
   };
+  const features = modelFeatures(mapper);
+  return { format: GBDT_FORMAT, objective: "binary-log-loss", features, baseline, options, training, trees };
 }

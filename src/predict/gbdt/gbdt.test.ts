@@ -139,6 +139,29 @@ describe("growing a tree", () => {
   });
 });
 
+describe("tree shape limits", () => {
+  it("keeps at most maxLeafNodes leaves of at least minSamplesLeaf rows, within maxDepth", () => {
+    const depthOf = (nodes: TreeNode[], id: number): number => {
+      const node = nodes[id];
+      return node.kind === "leaf" ? 0 : 1 + Math.max(depthOf(nodes, node.left), depthOf(nodes, node.right));
+    };
+    for (const options of [{}, { maxLeafNodes: 5, minSamplesLeaf: 50 }, { maxDepth: 3 }]) {
+      const model = trainGbdt(noisyTable(3_000, 21, 2), { maxIterations: 10, ...options });
+      const limits = { maxLeafNodes: 31, minSamplesLeaf: 20, maxDepth: 100, ...options };
+      for (const { nodes } of model.trees) {
+        const leaves = nodes.filter((node) => node.kind === "leaf");
+        expect(leaves.length).toBeLessThanOrEqual(limits.maxLeafNodes);
+        expect(leaves.length).toBeGreaterThan(1);
+        for (const leaf of leaves) expect(leaf.rows).toBeGreaterThanOrEqual(limits.minSamplesLeaf);
+        for (const node of nodes) {
+          if (node.kind !== "leaf") expect(nodes[node.left].rows + nodes[node.right].rows).toBe(node.rows);
+        }
+        expect(depthOf(nodes, 0)).toBeLessThanOrEqual(limits.maxDepth);
+      }
+    }
+  });
+});
+
 describe("early stopping", () => {
   it("stops once the validation loss has not improved for 10 iterations", () => {
     expect(shouldStop([1, 0.9, 0.8], 2, 0)).toBe(false);

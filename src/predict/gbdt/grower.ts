@@ -163,10 +163,9 @@ export class TreeGrower {
     const depth = record.depth + 1;
     const leafCount = this.leaves + this.splittable.length + 2;
     const { l2Regularization: l2, minSamplesLeaf, maxLeafNodes, maxDepth } = this.settings;
-    const left = this.addNode(record.start, middle, depth, split.gradientLeft, split.hessianLeft, 0);
-    const right = this.addNode(middle, record.end, depth, split.gradientRight, split.hessianRight, 0);
-    this.nodes[left.id].value = nodeValue(split.gradientLeft, split.hessianLeft, l2);
-    this.nodes[right.id].value = nodeValue(split.gradientRight, split.hessianRight, l2);
+    const { gradientLeft: gl, hessianLeft: hl, gradientRight: gr, hessianRight: hr } = split;
+    const left = this.addNode(record.start, middle, depth, gl, hl, nodeValue(gl, hl, l2));
+    const right = this.addNode(middle, record.end, depth, gr, hr, nodeValue(gr, hr, l2));
     const rowsLeft = middle - record.start;
     const rowsRight = record.end - middle;
     // Without missing values in training, missing values met later follow the larger child.
@@ -183,31 +182,45 @@ export class TreeGrower {
 
     const parentHistogram = node.histogram!;
     node.histogram = null;
-    let leftOpen = true;
-    let rightOpen = true;
-    if (leafCount >= maxLeafNodes || (maxDepth !== null && depth >= maxDepth)) {
-      leftOpen = rightOpen = false;
-      if (leafCount >= maxLeafNodes)
-        while (this.splittable.length > 0) this.finishLeaf(this.splittable.pop()!);
-    } else {
+    let leftOpen = false;
+    let rightOpen = false;
+    if (leafCount >= maxLeafNodes) {
+      while (this.splittable.length > 0) this.finishLeaf(this.splittable.pop()!);
+    } else if (maxDepth === null || depth < maxDepth) {
       leftOpen = rowsLeft >= 2 * minSamplesLeaf;
       rightOpen = rowsRight >= 2 * minSamplesLeaf;
     }
     if (!leftOpen && !rightOpen) {
       this.pool.release(parentHistogram);
-      this.finishLeaf(left);
-      this.finishLeaf(right);
-      return;
+    } else {
+      this.childHistograms(
+        parentHistogram,
+        rowsLeft < rowsRight ? [left, right] : [right, left],
+        gradients,
+        hessians,
+      );
     }
-    const [small, large] = rowsLeft < rowsRight ? [left, right] : [right, left];
-    const smallRecord = this.nodes[small.id];
+    if (leftOpen) this.findSplit(left);
+    else this.finishLeaf(left);
+    if (rightOpen) this.findSplit(right);
+    else this.finishLeaf(right);
+  }
+
+  /** Builds the smaller child's histogram from its rows; the larger one is the parent minus it. */
+  private childHistograms(
+    parentHistogram: Float64Array,
+    [small, large]: [Growing, Growing],
+    gradients: Float64Array,
+    hessians: Float64Array,
+  ): void {
+    const { start, end } = this.nodes[small.id];
     small.histogram = this.pool.take();
     buildHistogram(
       small.histogram,
       this.binned,
       this.partition,
-      smallRecord.start,
-      smallRecord.end,
+      start,
+      end,
       gradients,
       hessians,
       this.buffers,
@@ -215,10 +228,6 @@ export class TreeGrower {
     );
     subtractHistogram(parentHistogram, small.histogram);
     large.histogram = parentHistogram;
-    if (leftOpen) this.findSplit(left);
-    else this.finishLeaf(left);
-    if (rightOpen) this.findSplit(right);
-    else this.finishLeaf(right);
   }
 
   /** Stable in-place partition of partition[start..end): rows going left first; returns the boundary. */
