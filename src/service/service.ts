@@ -43,7 +43,10 @@ export class ScoringService {
     const { db, dialect } = database;
     this.scorer = new Scorer(database, this.models, log, clock, {
       enabled: config.scoring,
-      batch: dialect === "sqlite" ? 2000 : 1000,
+      // A most: under load a pass takes what gathered since the last one, and bigger passes write
+      // each page of the state and score tables once for more events (measured: 1,000 events per
+      // pass 9.9k events/s, 5,000 17k, 20,000 33k on SQLite in-process).
+      batch: dialect === "sqlite" ? 20_000 : 5_000,
       pollMs: 1000,
       minPassIntervalMs: 20,
     });
