@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, rocAuc, Workspace } from "./helpers/cli.js";
 
-const DATA = "/work/shared/data/x-education-leads/Leads.csv";
+// The shared data sets sit beside the repository (../shared), in CI as on a workstation.
+const DATA = join(ROOT, "../shared/data/x-education-leads/Leads.csv");
 const MODEL = join(ROOT, "examples/x-education/model.yaml");
 const present = existsSync(DATA);
 if (!present) console.warn(`x-education tests skipped: the data file ${DATA} is absent`);
