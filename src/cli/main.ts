@@ -18,6 +18,9 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/serve.js"),
   () => import("./commands/keys.js"),
   () => import("./commands/import.js"),
+  () => import("./commands/train.js"),
+  () => import("./commands/predict.js"),
+  () => import("./commands/evaluate.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,73 @@
+/**
+ * `leadscore predict`: every row of a CSV, in input order, with its own columns plus the
+ * probability of converting, the priority tier and the top factors up and down. Cells are
+ * written formula-safe (src/io/write.ts).
+ */
+import { openCsvWriter } from "../../io/write.js";
+import { predictRows } from "../../predict/predictor.js";
+import { encodeScoring, loadArtifact, readTable } from "./files.js";
+import { startBar } from "./progress.js";
+
+export interface PredictOptions {
+  model: string;
+  data: string;
+  out: string;
+  factors: string;
+  progress?: boolean;
+}
+
+/** A name not already taken by an input column ("probability", else "probability (2)"...). */
+function freeName(taken: Set<string>, name: string): string {
+  let candidate = name;
+  for (let k = 2; taken.has(candidate); k++) candidate = `${name} (${k})`;
+  taken.add(candidate);
+  return candidate;
+}
+
+export async function runPredict(options: PredictOptions): Promise<void> {
+  const count = Number(options.factors);
+  const artifact = await loadArtifact(options.model);
+  const reading = startBar("read", 1, "bytes", options.progress);
+  const table = await readTable(options.data, { onProgress: (done, total) => reading.update(done, total) });
+  reading.stop();
+  const { dataset, notes } = await encodeScoring(options.data, table, artifact.schema, false);
+  const predictions = predictRows(artifact, dataset);
+  const taken = new Set(table.columns.map((column) => column.name));
+  const probability = freeName(taken, "probability");
+  const tier = freeName(taken, "tier");
+  const up = Array.from({ length: count }, (_, k) => freeName(taken, `factor_up_${k + 1}`));
+  const down = Array.from({ length: count }, (_, k) => freeName(taken, `factor_down_${k + 1}`));
+  const columns = [...table.columns.map((column) => column.name), probability, tier, ...up, ...down];
+  const writer = openCsvWriter(options.out, columns);
+  const bar = startBar("write", table.rows, "rows", options.progress);
+  const tiers = new Map<string, number>();
+  try {
+    for (let row = 0; row < table.rows; row++) {
+      const record: Record<string, unknown> = {};
+      for (const column of table.columns)
+        record[column.name] = "cells" in column ? column.cells[row] : column.numbers[row];
+      record[probability] = Math.round(predictions.probabilities[row] * 1e6) / 1e6;
+      record[tier] = predictions.tiers[row];
+      tiers.set(predictions.tiers[row], (tiers.get(predictions.tiers[row]) ?? 0) + 1);
+      const factors = predictions.factors(row, count);
+      factors.up.forEach((factor, k) => {
+        record[up[k]] = predictions.describe(factor);
+      });
+      factors.down.forEach((factor, k) => {
+        record[down[k]] = predictions.describe(factor);
+      });
+      await writer.write(record);
+      if (row % 1000 === 0) bar.update(row);
+    }
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    bar.stop();
+  }
+  const out = options.out === "-" ? process.stderr : process.stdout;
+  for (const note of notes) out.write(`note: ${note.message}\n`);
+  const summary = ["very high", "high", "medium", "low"].map((t) => `${t} ${tiers.get(t) ?? 0}`).join(", ");
+  out.write(`rows scored: ${table.rows} (${summary}); written to ${options.out}\n`);
+}

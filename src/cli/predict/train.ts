@@ -1,0 +1,149 @@
+/**
+ * `leadscore train`: a flat CSV with a label column → one predictive model artifact, a
+ * terminal report and, on request, the standalone HTML report and the scorecard as a model
+ * file. Too little data stops with what is missing (exit 2) and writes nothing.
+ */
+import { writeFile } from "node:fs/promises";
+import type { FeatureSchema } from "../../predict/schema.js";
+import { scorecardToModelFile } from "../../predict/scorecard.js";
+import { checkSufficiency } from "../../predict/sufficiency.js";
+import { type ModelKind, trainPredictive } from "../../predict/trainer.js";
+import { UserError } from "../errors.js";
+import { encodeTraining, readTable, saveArtifact } from "./files.js";
+import { renderReport } from "./html.js";
+import { startBar } from "./progress.js";
+import { trainingReport } from "./terminal.js";
+
+export interface TrainOptions {
+  data: string;
+  label: string;
+  out: string;
+  model: string;
+  holdout: string;
+  seed: string;
+  timeColumn?: string;
+  minPositives: string;
+  minNegatives: string;
+  drop: string[];
+  report?: string;
+  scorecardOut?: string;
+  progress?: boolean;
+}
+
+function numberOption(name: string, text: string, check: (x: number) => boolean, what: string): number {
+  const value = Number(text);
+  if (!check(value)) throw new UserError(`--${name} must be ${what}, got "${text}"`);
+  return value;
+}
+
+function describeSchema(schema: FeatureSchema, notes: string[]): string[] {
+  const kinds = (kind: string) => schema.features.filter((f) => f.kind === kind).length;
+  const lines = [
+    `features: ${schema.features.length} used (${kinds("numeric")} numeric, ${kinds("categorical")} categorical, ${kinds("boolean")} yes/no)`,
+  ];
+  if (schema.ignored.length > 0) {
+    lines.push(`columns not used (${schema.ignored.length}):`);
+    for (const column of schema.ignored)
+      lines.push(`  - ${column.name}: ${column.reason} (${column.detail})`);
+  }
+  for (const note of notes) lines.push(`note: ${note}`);
+  return lines;
+}
+
+function parseKind(text: string): ModelKind {
+  if (text === "gbdt" || text === "scorecard") return text;
+  throw new UserError(`--model must be gbdt or scorecard, got "${text}"`);
+}
+
+export async function runTrain(options: TrainOptions): Promise<void> {
+  const kind = parseKind(options.model);
+  const holdout = numberOption("holdout", options.holdout, (x) => x > 0 && x < 1, "a share between 0 and 1");
+  const seed = numberOption("seed", options.seed, Number.isSafeInteger, "an integer");
+  const minPositives = numberOption(
+    "min-positives",
+    options.minPositives,
+    (x) => Number.isInteger(x) && x >= 1,
+    "a positive integer",
+  );
+  const minNegatives = numberOption(
+    "min-negatives",
+    options.minNegatives,
+    (x) => Number.isInteger(x) && x >= 1,
+    "a positive integer",
+  );
+  if (options.scorecardOut !== undefined && kind !== "scorecard")
+    throw new UserError("--scorecard-out needs --model scorecard");
+
+  const reading = startBar("read", 1, "bytes", options.progress);
+  const table = await readTable(options.data, { onProgress: (done, total) => reading.update(done, total) });
+  reading.stop();
+  const drop = options.drop.flatMap((item) => item.split(","));
+  const encoded = await encodeTraining(options.data, table, {
+    label: options.label,
+    drop,
+    timeColumn: options.timeColumn,
+  });
+  const { dataset, schema } = encoded;
+  const label = schema.label!;
+  const out = process.stdout;
+  out.write(
+    `read ${options.data} (${table.description}): ${dataset.rows.toLocaleString("en-US")} rows, ${table.columns.length} columns\n`,
+  );
+  out.write(
+    `label: ${label.column} (converted: ${label.positive.join("/") || "-"}; not: ${label.negative.join("/") || "-"})\n`,
+  );
+  out.write(`${describeSchema(schema, encoded.notes).join("\n")}\n`);
+
+  const sufficiency = checkSufficiency(dataset.label!, { minPositives, minNegatives });
+  out.write(
+    `converted: ${sufficiency.positives.toLocaleString("en-US")}, not converted: ${sufficiency.negatives.toLocaleString("en-US")}\n`,
+  );
+  if (!sufficiency.ok) {
+    const reasons = sufficiency.shortfalls.map((s) => `  - ${s.message}`).join("\n");
+    throw new UserError(
+      `not enough data to train a predictive model:\n${reasons}\n` +
+        "No model was written. Use rules-only mode meanwhile: score with a rule-based model " +
+        "(leadscore init, then leadscore score --model model.yaml), and train again when more outcomes are known.",
+    );
+  }
+
+  const bar = startBar("train", kind === "gbdt" ? 100 : 1, "iterations", options.progress);
+  const trained = trainPredictive(dataset, schema, {
+    kind,
+    seed,
+    holdout,
+    times: encoded.times,
+    source: options.data,
+    date: new Date().toISOString(),
+    onIteration: (p) => bar.update(p.iteration, p.maxIterations),
+  });
+  bar.stop();
+  const { artifact } = trained;
+  out.write(`\n${trainingReport(artifact)}\n\n`);
+  await saveArtifact(options.out, artifact);
+  out.write(`model written to ${options.out}\n`);
+  if (options.scorecardOut !== undefined && artifact.kind === "scorecard") {
+    await writeFile(
+      options.scorecardOut,
+      scorecardToModelFile(artifact.model, { missingTokens: schema.missingTokens }),
+    );
+    out.write(`scorecard written as a Leadscore model file to ${options.scorecardOut}\n`);
+  }
+  if (options.report !== undefined) {
+    const html = await renderReport({
+      title: `Predictive model report: ${options.data}`,
+      facts: [
+        `data: ${options.data} (${dataset.rows} rows), label: ${label.column}`,
+        `model: ${artifact.kind}, seed ${seed}, trained ${artifact.training.date}`,
+        `holdout: ${artifact.holdout.split}, ${artifact.holdout.metrics.rows} rows`,
+      ],
+      scores: [{ name: "predictive", evaluation: artifact.holdout.metrics, roc: artifact.holdout.roc }],
+      calibration: artifact.calibration,
+      tiers: { cuts: artifact.tiers.cuts, outcomes: artifact.holdout.tiers },
+      importance: artifact.importance,
+      ignored: schema.ignored,
+    });
+    await writeFile(options.report, html);
+    out.write(`report written to ${options.report}\n`);
+  }
+}
