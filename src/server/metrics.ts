@@ -91,6 +91,26 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
       this.set(service.decayStats.runs);
     },
   });
+  new Gauge({
+    name: "leadscore_alert_outbox",
+    help: "Alert deliveries in the outbox by status (all processes).",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      for (const [status, n] of Object.entries(await service.alerts.counts())) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: "leadscore_alert_attempts_total",
+    help: "Alert delivery attempts by this process since start, by outcome.",
+    labelNames: ["outcome"],
+    registers: [registry],
+    collect() {
+      this.set({ outcome: "delivered" }, service.delivery.stats.delivered);
+      this.set({ outcome: "failed" }, service.delivery.stats.failedAttempts);
+      this.set({ outcome: "dead" }, service.delivery.stats.dead);
+    },
+  });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unknown";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -127,8 +127,10 @@ export const historyEntrySchema = z
     model: z.object({ key: z.string(), version: z.number().int() }),
     at: z.string().describe("When the change was recorded."),
     asOf: z.string().describe("The date the score was computed for."),
-    cause: z.enum(["event", "properties", "company", "model", "decay", "merge"]),
-    detail: properties.describe("eventIds for events, modelVersion, companyId or mergedContactId."),
+    cause: z.enum(["event", "properties", "company", "model", "decay", "merge", "lifecycle"]),
+    detail: properties.describe(
+      "eventIds for events, modelVersion, companyId or mergedContactId; for lifecycle (a trigger set the stage or owner; the score is unchanged): triggerId, stage, owner, previousStage, previousOwner.",
+    ),
     total: z.number(),
     previousTotal: z.number().nullable(),
     dimensions: z.record(z.string(), z.number()),

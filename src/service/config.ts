@@ -36,6 +36,44 @@ export const configSchema = z.strictObject({
     .max(100_000)
     .default(5000)
     .describe("Most events or contacts in one request."),
+  alertDelivery: z
+    .union([z.boolean(), z.enum(["on", "off", "true", "false"])])
+    .default(true)
+    .transform((value) => value === true || value === "on" || value === "true")
+    .describe(
+      "on: this process delivers alerts from the outbox (webhooks, email). off: it only decides them.",
+    ),
+  alertTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe("Most time one webhook attempt may take."),
+  alertMaxAttempts: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .describe("Attempts before a delivery becomes a dead letter."),
+  alertRetryBaseMs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2000)
+    .describe("Backoff after the first failed attempt; doubles each time (with jitter)."),
+  alertRetryMaxMs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(900_000)
+    .describe("Longest backoff between attempts."),
+  smtpUrl: z
+    .string()
+    .optional()
+    .describe(
+      "smtp://user:pass@host:port (or smtps://) for email alerts; unset: email actions fail to dead letters.",
+    ),
+  smtpFrom: z.string().default("leadscore@localhost").describe("Sender address of email alerts."),
   bodyLimitBytes: z.coerce
     .number()
     .int()
@@ -55,6 +93,13 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_DECAY_INTERVAL: "decayIntervalSeconds",
   LEADSCORE_MAX_BATCH: "maxBatch",
   LEADSCORE_SCORING: "scoring",
+  LEADSCORE_ALERT_DELIVERY: "alertDelivery",
+  LEADSCORE_ALERT_TIMEOUT_MS: "alertTimeoutMs",
+  LEADSCORE_ALERT_MAX_ATTEMPTS: "alertMaxAttempts",
+  LEADSCORE_ALERT_RETRY_BASE_MS: "alertRetryBaseMs",
+  LEADSCORE_ALERT_RETRY_MAX_MS: "alertRetryMaxMs",
+  LEADSCORE_SMTP_URL: "smtpUrl",
+  LEADSCORE_SMTP_FROM: "smtpFrom",
 };
 
 export const CONFIG_ENV_VARS = Object.keys(ENV);

@@ -9,6 +9,7 @@
  * the same transaction.
  */
 import type { Kysely, Transaction } from "kysely";
+import { recordAlerts, type ScoreChange } from "../alerts/record.js";
 import {
   advanceState,
   type ContactState,
@@ -113,6 +114,7 @@ async function scoreChunk(
   const stateRows: Tables["contact_states"][] = [];
   const scoreRows: ScoreRow[] = [];
   const historyRows: HistoryRow[] = [];
+  const changes: ScoreChange[] = [];
   for (const contact of contacts) {
     const properties = contactProperties(contact);
     const company = contact.company_id ? companies.get(contact.company_id) : undefined;
@@ -121,10 +123,12 @@ async function scoreChunk(
       const stored = states.get(key);
       const current = stored !== undefined && stored.version === model.version;
       const added = newEvents.get(contact.id) ?? [];
+      const startState = current ? stored.state : emptyState();
+      const applied = current ? added : [...(allEvents.get(contact.id) ?? []), ...added];
       const { state, result, asOfMs } = advanceState(
         model.evaluator,
-        current ? stored.state : emptyState(),
-        current ? added : [...(allEvents.get(contact.id) ?? []), ...added],
+        startState,
+        applied,
         properties,
         company,
         nowMs,
@@ -162,6 +166,19 @@ async function scoreChunk(
         as_of_ms: asOfMs,
         updated_ms: nowMs,
       });
+      const detail = detailOf(cause, contact.id, model.version);
+      changes.push({
+        contact: { id: contact.id, email: contact.email, properties },
+        modelKey: model.key,
+        modelVersion: model.version,
+        before: beforeSnapshot,
+        after: snapshot,
+        cause: cause.cause,
+        detail,
+        ledger: () =>
+          advanceState(model.evaluator, startState, applied, properties, company, nowMs, { ledger: true })
+            .result.ledger ?? [],
+      });
       historyRows.push({
         contact_id: contact.id,
         model_key: model.key,
@@ -169,7 +186,7 @@ async function scoreChunk(
         at_ms: nowMs,
         as_of_ms: asOfMs,
         cause: cause.cause,
-        detail: JSON.stringify(detailOf(cause, contact.id, model.version)),
+        detail: JSON.stringify(detail),
         total: snapshot.total,
         previous_total: beforeSnapshot?.total ?? null,
         dimensions: JSON.stringify(snapshot.dimensions),
@@ -184,6 +201,8 @@ async function scoreChunk(
   await store.writeStates(stateRows);
   await store.writeScores(scoreRows);
   await store.appendHistory(historyRows);
+  // Alerts are decided here, in the scoring transaction: committed with the score or not at all.
+  await recordAlerts(store.transaction, changes, nowMs);
   return { changed: scoreRows.length, history: historyRows.length };
 }
 

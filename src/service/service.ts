@@ -3,6 +3,8 @@
  * decay pass, wired together. The HTTP layer (server/) and the CLI both use it.
  */
 import type { Logger } from "pino";
+import { Alerts } from "../alerts/alerts.js";
+import { DeliveryWorker } from "../alerts/delivery.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { KeyChecker } from "./api-keys.js";
 import type { ServiceConfig } from "./config.js";
@@ -28,6 +30,8 @@ export class ScoringService {
   readonly publishing: Publishing;
   readonly reader: ScoreReader;
   readonly keys: KeyChecker;
+  readonly alerts: Alerts;
+  readonly delivery: DeliveryWorker;
   readonly decayStats: DecayStats = { runs: 0, lastRunAt: null, lastChanged: 0 };
   private decayTimer: NodeJS.Timeout | undefined;
   private decayRunning: Promise<unknown> | undefined;
@@ -57,6 +61,17 @@ export class ScoringService {
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
+    this.delivery = new DeliveryWorker(database, log, clock, {
+      enabled: config.alertDelivery,
+      pollMs: 250,
+      batch: 100,
+      concurrency: 8,
+      timeoutMs: config.alertTimeoutMs,
+      maxAttempts: config.alertMaxAttempts,
+      retryBaseMs: config.alertRetryBaseMs,
+      retryMaxMs: config.alertRetryMaxMs,
+    });
+    this.alerts = new Alerts(db, clock, () => this.delivery.kick());
   }
 
   static async open(
@@ -79,6 +94,7 @@ export class ScoringService {
   /** Resumes unfinished jobs and queued scoring, and starts the periodic decay pass. */
   startBackground(): void {
     this.scorer.start();
+    this.delivery.start();
     void this.publishing.resume();
     const seconds = this.config.decayIntervalSeconds;
     if (seconds > 0) {
@@ -120,6 +136,8 @@ export class ScoringService {
     if (this.decayTimer) clearInterval(this.decayTimer);
     await this.ingestor.drain();
     await this.scorer.stop();
+    // Deliveries under way are settled; the rest stay in the outbox for the next start.
+    await this.delivery.stop();
     this.stopping = true;
     await this.decayRunning?.catch(() => undefined);
     await this.publishing.stop();

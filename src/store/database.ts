@@ -9,6 +9,7 @@ import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from
 import pg from "pg";
 import { initial } from "./migrations/001-initial.js";
 import { scoreQueue } from "./migrations/002-score-queue.js";
+import { alerts } from "./migrations/003-alerts.js";
 import type { Tables } from "./tables.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -36,7 +37,11 @@ export interface Database {
 
 /** Every migration, in order. Names sort in application order; never rename one that shipped. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { "001-initial": initial(dialect), "002-score-queue": scoreQueue(dialect) };
+  return {
+    "001-initial": initial(dialect),
+    "002-score-queue": scoreQueue(dialect),
+    "003-alerts": alerts(dialect),
+  };
 }
 
 // bigint columns hold milliseconds and sequence numbers, well within 2^53: read them as numbers.

@@ -24,6 +24,8 @@ export type StoredEventRow = Pick<
 export type QueuedEventRow = StoredEventRow & { seq: number };
 
 export interface ScoringStore {
+  /** The caller's transaction, for the writes that ride along with scoring (alerts). */
+  readonly transaction: Kysely<Tables>;
   contacts(ids: readonly string[]): Promise<ContactRow[]>;
   companies(ids: readonly string[]): Promise<Array<{ id: string; properties: string }>>;
   states(ids: readonly string[]): Promise<StateRow[]>;
@@ -83,6 +85,10 @@ function groupEvents(rows: StoredEventRow[]): Map<string, StoredEventRow[]> {
 /** PostgreSQL (and any Kysely backend): IN lists and multi-row statements. */
 export class KyselyScoringStore implements ScoringStore {
   constructor(private readonly db: Kysely<Tables>) {}
+
+  get transaction(): Kysely<Tables> {
+    return this.db;
+  }
 
   private async inList<R>(ids: readonly string[], run: (part: string[]) => Promise<R[]>): Promise<R[]> {
     const out: R[] = [];
@@ -318,6 +324,9 @@ const placeholders = (columns: readonly string[]) => columns.map((c) => `@${c}`)
 export class SqliteScoringStore implements ScoringStore {
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
 
+  /** Set by `scoringStore` for each transaction (one connection: one transaction at a time). */
+  transaction!: Kysely<Tables>;
+
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
 
   private statement(sql: string): BetterSqlite3.Statement {
@@ -477,5 +486,6 @@ export function scoringStore(database: Database, tx: Kysely<Tables>): ScoringSto
     store = new SqliteScoringStore(sqlite);
     sqliteStores.set(sqlite, store);
   }
+  store.transaction = tx;
   return store;
 }

@@ -136,6 +136,58 @@ export interface JobsTable {
   finished_ms: number | null;
 }
 
+/** Every uploaded version of the trigger file (migration 003); one at most is published. */
+export interface TriggerVersionsTable {
+  version: number;
+  source: string;
+  created_ms: number;
+  published_ms: number | null;
+}
+
+/** A contact's state for one trigger under one model: armed (1) or fired and not re-armed (0). */
+export interface TriggerStatesTable {
+  contact_id: string;
+  model_key: string;
+  trigger_id: string;
+  armed: number;
+  last_fired_ms: number | null;
+}
+
+/** Deliveries decided in the scoring transaction; `id` is the stable delivery id. */
+export interface AlertOutboxTable {
+  id: string;
+  trigger_id: string;
+  contact_id: string;
+  model_key: string;
+  /** webhook or email */
+  kind: string;
+  /** JSON: the action's settings (URL, secret, format; or recipients). */
+  target: string;
+  /** JSON: the alert as delivered. */
+  payload: string;
+  /** pending, delivered or dead */
+  status: string;
+  attempts: number;
+  next_attempt_ms: number;
+  last_error: string | null;
+  created_ms: number;
+  finished_ms: number | null;
+}
+
+/** The lifecycle stage and owner that triggers set (each change is also in the score history). */
+export interface ContactLifecycleTable {
+  contact_id: string;
+  stage: string | null;
+  owner: string | null;
+  updated_ms: number;
+}
+
+/** Round-robin owner assignment: the next owner's index, per trigger action. */
+export interface OwnerRotationTable {
+  key: string;
+  next: number;
+}
+
 export interface Tables {
   contacts: ContactsTable;
   contact_aliases: ContactAliasesTable;
@@ -149,4 +201,9 @@ export interface Tables {
   score_history: ScoreHistoryTable;
   api_keys: ApiKeysTable;
   jobs: JobsTable;
+  trigger_versions: TriggerVersionsTable;
+  trigger_states: TriggerStatesTable;
+  alert_outbox: AlertOutboxTable;
+  contact_lifecycle: ContactLifecycleTable;
+  owner_rotation: OwnerRotationTable;
 }

@@ -2,6 +2,7 @@
 import type { Registry } from "prom-client";
 import type { ScoringService } from "../../service/service.js";
 import type { RouteTable } from "../route.js";
+import { registerAlertRoutes } from "./alerts.js";
 import { registerContactRoutes } from "./contacts.js";
 import { registerEventRoutes } from "./events.js";
 import { registerModelRoutes } from "./models.js";
@@ -22,4 +23,5 @@ export const routeModules: Array<(context: RouteContext) => void> = [
   registerModelRoutes,
   registerScoreRoutes,
   registerSegmentRoutes,
+  registerAlertRoutes,
 ];
