@@ -34,7 +34,9 @@ export interface Predictions {
 }
 
 /** A cell of the dataset as people read it: the number, the category, or "missing". */
-export function displayValue(column: FeatureColumn, row: number): string {
+export function displayValue(column: FeatureColumn, row: number, yesNo = false): string {
+  if (yesNo && column.kind === "numeric" && !Number.isNaN(column.values[row]))
+    return column.values[row] === 1 ? "yes" : "no";
   if (column.kind === "categorical") {
     const code = column.codes[row];
     return code < 0 ? "missing" : column.levels[code];
@@ -64,6 +66,8 @@ export function predictRows(
   options: { factors?: boolean } = {},
 ): Predictions {
   const byName = new Map(dataset.features.map((column) => [column.name, column]));
+  const yesNo = new Set(artifact.schema.features.filter((f) => f.kind === "boolean").map((f) => f.name));
+  const show = (column: FeatureColumn, row: number) => displayValue(column, row, yesNo.has(column.name));
   const column = (name: string): FeatureColumn => {
     const found = byName.get(name);
     if (!found) throw new RangeError(`the table lacks the model's feature "${name}"`);
@@ -84,7 +88,7 @@ export function predictRows(
         ? []
         : names.map((feature, f) => ({
             feature,
-            value: displayValue(columns[f], row),
+            value: show(columns[f], row),
             effect: shap.values[row * shap.features + f],
           }));
     describe = (f) => `${f.feature}=${f.value} (${signed(f.effect, 2)})`;
@@ -96,7 +100,7 @@ export function predictRows(
     factorsOf = (row) =>
       card.features.flatMap((feature, f) => {
         const points = scores.points[f][row];
-        const value = displayValue(columns[f], row);
+        const value = show(columns[f], row);
         const out: Factor[] = [];
         if (points > 0) out.push({ feature: feature.feature, value, effect: points });
         if (points < feature.maxPoints)
