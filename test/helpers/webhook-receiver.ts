@@ -20,6 +20,8 @@ export interface ReceivedRequest {
 export interface WebhookReceiver {
   url: string;
   mode: ReceiverMode;
+  /** How long an "ok" answer waits (a slow receiver), in ms. */
+  delayMs: number;
   /** Every request, in arrival order. */
   requests: ReceivedRequest[];
   /** Accepted deliveries by id (the first accepted copy), and how many copies were accepted. */
@@ -32,6 +34,7 @@ export async function startReceiver(path = "/hook"): Promise<WebhookReceiver> {
   const receiver: WebhookReceiver = {
     url: "",
     mode: "ok",
+    delayMs: 0,
     requests: [],
     accepted: new Map(),
     close: async () => {
@@ -61,10 +64,14 @@ export async function startReceiver(path = "/hook"): Promise<WebhookReceiver> {
       }
       switch (receiver.mode) {
         case "ok": {
-          const seen = receiver.accepted.get(record.deliveryId);
-          if (seen) seen.copies++;
-          else receiver.accepted.set(record.deliveryId, { body, copies: 1 });
-          response.writeHead(200).end("ok");
+          const accept = () => {
+            const seen = receiver.accepted.get(record.deliveryId);
+            if (seen) seen.copies++;
+            else receiver.accepted.set(record.deliveryId, { body, copies: 1 });
+            response.writeHead(200).end("ok");
+          };
+          if (receiver.delayMs > 0) setTimeout(accept, receiver.delayMs);
+          else accept();
           return;
         }
         case "fail":
