@@ -1,13 +1,16 @@
 /**
- * `npm run bench`: batch-scoring benchmarks, then ingest over HTTP (bench/ingest.ts). Sizes
- * default to 100k contacts / 5M events and 1M contacts / 50M events; `--sizes 100k` (or
- * BENCH_SIZES=100k) runs fewer. `--ingest-only` runs only the ingest part, `--no-ingest`
- * skips it. Prints tables and writes bench/out/batch-<date>.json and bench/out/ingest-<date>.json.
+ * `npm run bench`: batch-scoring benchmarks, then ingest over HTTP (bench/ingest.ts), then
+ * predictive training and prediction (bench/predict-train.ts). Sizes default to 100k contacts /
+ * 5M events and 1M contacts / 50M events; `--sizes 100k` (or BENCH_SIZES=100k) runs fewer.
+ * `--ingest-only` runs only the ingest part, `--no-ingest` skips it; `--predict-only` runs only
+ * the predictive part, `--no-predict` skips it. Prints tables and writes
+ * bench/out/batch-<date>.json, bench/out/ingest-<date>.json and bench/out/predict-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
 import { buildDataset, countDifferences, timeEngine, timeReference } from "./evaluator.js";
 import { benchIngest, ingestOptions, ingestTable } from "./ingest.js";
+import { benchPredictTraining, type PredictTrainingResult } from "./predict-train.js";
 
 const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
 const EVENTS_PER_CONTACT = 50;
@@ -126,12 +129,57 @@ async function ingest(): Promise<void> {
   process.stdout.write(`\nwritten ${file}\n`);
 }
 
+function predictTable(result: PredictTrainingResult): string {
+  const lines = [
+    `| predictive: ${fmt(result.rows)} rows x ${result.features} features | early stopping | training (s) | trees |`,
+    "|---|---|---|---|",
+    ...result.ours.map(
+      (run) => `| ours | ${run.earlyStopping} | ${run.trainSeconds.toFixed(2)} | ${run.iterations} |`,
+    ),
+  ];
+  if ("skipped" in result.sklearn)
+    lines.push("", `scikit-learn comparison skipped: ${result.sklearn.skipped}`);
+  else {
+    const { version, timings } = result.sklearn;
+    for (const timing of timings) {
+      for (const run of timing.runs) {
+        const ours = result.ours.find((o) => o.earlyStopping === run.earlyStopping);
+        const ratio = ours ? ` (ours / scikit-learn = ${(ours.trainSeconds / run.seconds).toFixed(2)})` : "";
+        lines.push(
+          `| scikit-learn ${version}, threads ${timing.threads} | ${run.earlyStopping} | ${run.seconds.toFixed(2)}${ratio} | ${run.iterations} |`,
+        );
+      }
+    }
+  }
+  lines.push(
+    "",
+    `prediction: ${fmt(result.predictRowsPerSecond)} rows/s; TreeSHAP: ${fmt(result.explainRowsPerSecond)} rows/s; ` +
+      `load average ${result.loadAverage.map((l) => l.toFixed(2)).join(" -> ")}`,
+  );
+  return lines.join("\n");
+}
+
+async function predictive(): Promise<void> {
+  const result = await benchPredictTraining();
+  process.stdout.write(`\n${predictTable(result)}\n`);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/predict-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify({ node: process.version, ...result }, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
 async function main(): Promise<void> {
-  const ingestOnly = process.argv.includes("--ingest-only");
-  if (ingestOnly && process.argv.includes("--no-ingest"))
-    throw new Error("--ingest-only and --no-ingest exclude each other");
+  const has = (flag: string) => process.argv.includes(flag);
+  const ingestOnly = has("--ingest-only");
+  const predictOnly = has("--predict-only");
+  if (ingestOnly && has("--no-ingest")) throw new Error("--ingest-only and --no-ingest exclude each other");
+  if (predictOnly && has("--no-predict"))
+    throw new Error("--predict-only and --no-predict exclude each other");
+  if (ingestOnly && predictOnly) throw new Error("--ingest-only and --predict-only exclude each other");
+  if (predictOnly) return predictive();
   if (!ingestOnly) await batchScoring();
-  if (!process.argv.includes("--no-ingest")) await ingest();
+  if (!has("--no-ingest")) await ingest();
+  if (!ingestOnly && !has("--no-predict")) await predictive();
 }
 
 await main();
