@@ -5,6 +5,7 @@
 import type { Logger } from "pino";
 import { Alerts } from "../alerts/alerts.js";
 import { DeliveryWorker } from "../alerts/delivery.js";
+import { smtpSender } from "../alerts/email.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { KeyChecker } from "./api-keys.js";
 import type { ServiceConfig } from "./config.js";
@@ -61,16 +62,22 @@ export class ScoringService {
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
-    this.delivery = new DeliveryWorker(database, log, clock, {
-      enabled: config.alertDelivery,
-      pollMs: 250,
-      batch: 100,
-      concurrency: 8,
-      timeoutMs: config.alertTimeoutMs,
-      maxAttempts: config.alertMaxAttempts,
-      retryBaseMs: config.alertRetryBaseMs,
-      retryMaxMs: config.alertRetryMaxMs,
-    });
+    this.delivery = new DeliveryWorker(
+      database,
+      log,
+      clock,
+      {
+        enabled: config.alertDelivery,
+        pollMs: 250,
+        batch: 100,
+        concurrency: 8,
+        timeoutMs: config.alertTimeoutMs,
+        maxAttempts: config.alertMaxAttempts,
+        retryBaseMs: config.alertRetryBaseMs,
+        retryMaxMs: config.alertRetryMaxMs,
+      },
+      config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom, config.alertTimeoutMs) : undefined,
+    );
     this.alerts = new Alerts(db, clock, () => this.delivery.kick());
   }
 
