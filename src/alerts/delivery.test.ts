@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { type DeliveryOptions, retryDelayMs } from "./delivery.js";
+import { signatureHeader } from "./webhook.js";
+
+const options: DeliveryOptions = {
+  enabled: true,
+  pollMs: 250,
+  batch: 100,
+  concurrency: 8,
+  timeoutMs: 5000,
+  maxAttempts: 8,
+  retryBaseMs: 2000,
+  retryMaxMs: 60_000,
+};
+
+describe("retry backoff", () => {
+  it("doubles from the base up to the cap, each delay scaled by a jitter in [0.5, 1)", () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, options, () => 0))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+    ]);
+    expect([1, 2, 3, 6].map((n) => retryDelayMs(n, options, () => 0.999_999))).toEqual([
+      2000, 4000, 8000, 60_000,
+    ]);
+  });
+
+  it("spreads retries of deliveries that failed together", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const delays = Array.from({ length: 50 }, () => retryDelayMs(3, options, random));
+    expect(new Set(delays).size).toBeGreaterThan(40);
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(4000);
+      expect(delay).toBeLessThan(8000);
+    }
+  });
+});
+
+describe("webhook signature", () => {
+  it("is HMAC-SHA256 over timestamp.body, hex (a known vector computed with openssl)", () => {
+    // printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac 'whsec-test-0123456789'
+    expect(signatureHeader("whsec-test-0123456789", '{"a":1}', 1_700_000_000)).toBe(
+      `t=1700000000,v1=${VECTOR}`,
+    );
+  });
+});
+
+const VECTOR = "ba8ec7f38c4e076a99176a1bf98ae9f2f3f4e18412b46a5913ddcf5685932c6a";
