@@ -40,6 +40,7 @@ describe.skipIf(!present)("leadscore train / predict / evaluate on X Education",
     train = await ws.run(
       ...["train", "--data", LEADS, "--label", "Converted", "--drop", LEAKY],
       ...["--out", "model.json", "--report", "report.html", "--seed", "1"],
+      ...["--rules", RULES, "--as-of", "2026-01-01"],
     );
   }, 120_000);
   afterAll(() => ws?.remove());
@@ -56,6 +57,18 @@ describe.skipIf(!present)("leadscore train / predict / evaluate on X Education",
     expect(auc).toBeGreaterThanOrEqual(0.89);
     expect(train.stdout).toMatch(/^calibration: /m);
     expect(train.stdout).toMatch(/very high\s+\d/);
+  });
+
+  it("shows the rule model's score on the same holdout, side by side", async () => {
+    const side = train.stdout.slice(train.stdout.indexOf("beside the rules"));
+    expect(side).toMatch(/metric\s+predictive\s+rules/);
+    const predictive = printedAuc(side, 0);
+    const rules = printedAuc(side, 1);
+    console.info(`x-education holdout: ROC AUC predictive ${predictive}, rules ${rules}`);
+    expect(predictive).toBe(printedAuc(train.stdout));
+    expect(rules).toBeGreaterThan(0.8);
+    expect(rules).toBeLessThan(predictive);
+    expect(await ws.read("report.html")).toContain("<th>rules</th>");
   });
 
   it("writes one versioned artifact with schema, model, calibration, tiers, metrics and metadata", async () => {
@@ -140,7 +153,7 @@ describe.skipIf(!present)("leadscore train / predict / evaluate on X Education",
     artifact.model.trees[3].nodes[7].left = "seven";
     await ws.write("broken.json", JSON.stringify(artifact));
     const run = await ws.run("predict", "--model", "broken.json", "--data", LEADS, "--out", "x.csv");
-    expect(run.code).toBe(2);
+    expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/broken\.json: model\.trees\[3\]\.nodes\[7\]\.left: .*expected number/);
     artifact.model.trees[3].nodes[7].left = 8;
     artifact.tiers.cuts = [0.9, "high", 0.1];

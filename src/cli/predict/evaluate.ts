@@ -26,17 +26,24 @@ export interface EvaluateOptions {
   progress?: boolean;
 }
 
-/** The rule model's total of every row, its cells read as contact properties. */
-async function ruleTotals(path: string, table: FlatTable, asOf: string | undefined): Promise<Float64Array> {
+/** The rule model's total of each of `rows` (default all), the row's cells read as contact properties. */
+export async function ruleTotals(
+  path: string,
+  table: FlatTable,
+  asOf: string | undefined,
+  rows?: ArrayLike<number>,
+): Promise<Float64Array> {
   const evaluator = compileModel(await loadModelForCommand(path));
   const asOfMs = toTimeMs(asOf ?? new Date().toISOString());
   const batch = evaluator.newBatch({ capacity: 0 }).build();
-  const totals = new Float64Array(table.rows);
-  for (let row = 0; row < table.rows; row++) {
+  const count = rows?.length ?? table.rows;
+  const totals = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const row = rows ? rows[k] : k;
     const contact: Record<string, unknown> = {};
     for (const column of table.columns)
       contact[column.name] = "cells" in column ? column.cells[row] : column.numbers[row];
-    totals[row] = evaluator.evaluateRange(contact, undefined, batch, 0, 0, asOfMs).total;
+    totals[k] = evaluator.evaluateRange(contact, undefined, batch, 0, 0, asOfMs).total;
   }
   return totals;
 }
