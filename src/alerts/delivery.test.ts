@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type DeliveryOptions, retryDelayMs } from "./delivery.js";
-import { signatureHeader } from "./webhook.js";
+import type { AlertPayload } from "./record.js";
+import { signatureHeader, webhookBody } from "./webhook.js";
 
 const options: DeliveryOptions = {
   enabled: true,
@@ -44,6 +45,41 @@ describe("webhook signature", () => {
     expect(signatureHeader("whsec-test-0123456789", '{"a":1}', 1_700_000_000)).toBe(
       `t=1700000000,v1=${VECTOR}`,
     );
+  });
+});
+
+describe("webhook bodies", () => {
+  const snapshot = {
+    total: 72,
+    dimensions: { fit: 40, engagement: 32 },
+    band: "61-80",
+    temperature: "hot",
+    fitGrade: "A",
+    engagementGrade: "B",
+    matrix: "A2",
+    mql: true,
+    disqualified: false,
+  };
+  const payload: AlertPayload = {
+    id: "d-1",
+    type: "leadscore.alert",
+    firedAt: "2026-11-30T00:00:00.000Z",
+    trigger: { id: "hot-lead", when: { score: "total", above: 60, hysteresis: 10 } },
+    contact: { id: "c1", email: "ana@example.com" },
+    model: { key: "b2b", version: 3 },
+    previous: { ...snapshot, total: 55, temperature: "warm" },
+    current: snapshot,
+    cause: { cause: "event", eventIds: ["e9"] },
+    ledger: [],
+  };
+
+  it("sends the payload as JSON, or one Slack-compatible line", () => {
+    expect(JSON.parse(webhookBody({ url: "http://x", secret: "s", format: "json" }, payload))).toEqual(
+      payload,
+    );
+    expect(JSON.parse(webhookBody({ url: "http://x", secret: "s", format: "slack" }, payload))).toEqual({
+      text: 'Leadscore: ana@example.com fired "hot-lead" (model b2b): score 55 → 72, hot',
+    });
   });
 });
 
