@@ -262,4 +262,31 @@ describe("predictive commands and hostile input", () => {
     expect(scored).not.toMatch(/(^|,)"?=HYPERLINK/m);
     expect(scored).toContain("'=HYPERLINK");
   });
+
+  it("holds out the latest rows with --time-column and leaves the date column out of the features", async () => {
+    let state = 3;
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const lines = ["created;source;visits;converted"];
+    for (let i = 0; i < 3000; i++) {
+      const day = `2025-${String(1 + Math.floor((i * 12) / 3000)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+      const source = ["web", "ads", "event"][Math.floor(next() * 3)];
+      const visits = Math.floor(next() * 20);
+      const p = 0.15 + (source === "web" ? 0.25 : 0) + visits / 60;
+      lines.push(`${day};${source};${visits};${next() < p ? "yes" : "no"}`);
+    }
+    await ws.write("timed.csv", `${lines.join("\n")}\n`);
+    const run = await ws.run(
+      ...["train", "--data", "timed.csv", "--label", "converted", "--time-column", "created"],
+      ...["--out", "timed.json", "--min-positives", "100", "--min-negatives", "100"],
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/created: date/);
+    expect(run.stdout).toMatch(/holdout \(time-based: rows from 2025-10-01 on\): 750 rows/);
+    const artifact = JSON.parse(await ws.read("timed.json"));
+    expect(artifact.holdout.split).toBe("time");
+    expect(artifact.schema.features.map((f: { name: string }) => f.name)).toEqual(["source", "visits"]);
+  });
 });
