@@ -69,7 +69,9 @@ export class ScoringService {
       {
         enabled: config.alertDelivery,
         pollMs: 250,
-        batch: 100,
+        // A round leases no more rows than it sends at once: each leased row starts at once, so
+        // its lease (twice the timeout plus 5 s) cannot run out while it still waits its turn.
+        batch: 8,
         concurrency: 8,
         timeoutMs: config.alertTimeoutMs,
         maxAttempts: config.alertMaxAttempts,
