@@ -21,6 +21,7 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import("./commands/train.js"),
   () => import("./commands/predict.js"),
   () => import("./commands/evaluate.js"),
+  () => import("./commands/alerts.js"),
 ];
 
 export async function main(argv: string[]): Promise<void> {
