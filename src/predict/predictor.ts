@@ -42,7 +42,7 @@ export function displayValue(column: FeatureColumn, row: number, yesNo = false):
     return code < 0 ? "missing" : column.levels[code];
   }
   const value = column.values[row];
-  return Number.isNaN(value) ? "missing" : String(Math.round(value * 1e6) / 1e6);
+  return Number.isNaN(value) ? "missing" : String(Math.round(value * 100) / 100);
 }
 
 function signed(x: number, digits: number): string {

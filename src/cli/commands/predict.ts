@@ -9,7 +9,11 @@ export function register(program: Command): void {
       "Score every row of a CSV with a trained model: probability, tier and the top factors up and down, in input order.",
     )
     .requiredOption("--model <file>", "model artifact written by leadscore train")
-    .requiredOption("--data <file>", "rows to score (CSV with the training columns)")
+    .option("--data <file>", "rows to score (CSV with the training columns)")
+    .option("--contacts <file>", "for a model trained on contacts: the contacts to score")
+    .option("--events <file>", "with --contacts: their events")
+    .option("--companies <file>", "with --contacts: their companies")
+    .option("--as-of <date>", "with --contacts: compute the features as of this date (default: now)")
     .requiredOption("--out <file>", 'scored CSV ("-" for stdout)')
     .option("--factors <n>", "factors up and down per row", "3")
     .option("--progress", "progress bars even when stderr is not a terminal")

@@ -9,8 +9,16 @@ export function register(program: Command): void {
     .description(
       "Train a predictive model (probability of converting) on a CSV with a label column; evaluate it on a holdout.",
     )
-    .requiredOption("--data <file>", "training table: CSV (comma, semicolon or tab; UTF-8, BOM or not)")
-    .requiredOption("--label <column>", "the outcome column: 0/1, yes/no or true/false")
+    .option("--data <file>", "training table: CSV (comma, semicolon or tab; UTF-8, BOM or not)")
+    .option("--label <column>", "with --data: the outcome column, 0/1, yes/no or true/false")
+    .option("--contacts <file>", "instead of --data: contacts CSV (id, companyId, convertedAt, properties)")
+    .option("--events <file>", "with --contacts: events CSV (id, contactId, type, timestamp, properties)")
+    .option("--companies <file>", "with --contacts: companies CSV, joined by companyId")
+    .option(
+      "--snapshots <dates>",
+      "with --contacts: comma-separated ISO dates the features are computed as of",
+    )
+    .option("--horizon <days>", "with --contacts: the label is converting within this many days", "90")
     .requiredOption("--out <file>", "the model artifact to write (JSON)")
     .option("--model <kind>", "gbdt (boosted trees) or scorecard (0-100 points)", "gbdt")
     .option("--holdout <share>", "share of the rows held out for evaluation", "0.25")

@@ -4,13 +4,22 @@
  * written formula-safe (src/io/write.ts).
  */
 import { openCsvWriter } from "../../io/write.js";
+import type { Dataset } from "../../predict/dataset.js";
+import { contactFeatures } from "../../predict/features.js";
 import { predictRows } from "../../predict/predictor.js";
-import { encodeScoring, loadArtifact, readTable } from "./files.js";
+import type { EncodeNote, FeatureSchema } from "../../predict/schema.js";
+import { UserError } from "../errors.js";
+import { readHistories } from "./contacts.js";
+import { asUserError, encodeScoring, loadArtifact, readTable } from "./files.js";
 import { startBar } from "./progress.js";
 
 export interface PredictOptions {
   model: string;
-  data: string;
+  data?: string;
+  contacts?: string;
+  events?: string;
+  companies?: string;
+  asOf?: string;
   out: string;
   factors: string;
   progress?: boolean;
@@ -24,13 +33,51 @@ function freeName(taken: Set<string>, name: string): string {
   return candidate;
 }
 
-export async function runPredict(options: PredictOptions): Promise<void> {
-  const count = Number(options.factors);
-  const artifact = await loadArtifact(options.model);
+interface Rows {
+  /** The columns written back: the input's, or the contact id. */
+  table: { rows: number; columns: { name: string; cells: readonly string[] }[] };
+  dataset: Dataset;
+  notes: EncodeNote[];
+}
+
+async function flatRows(options: PredictOptions, schema: FeatureSchema): Promise<Rows> {
+  if (options.data === undefined)
+    throw new UserError("give --data <file> (the model was trained on a flat table)");
   const reading = startBar("read", 1, "bytes", options.progress);
   const table = await readTable(options.data, { onProgress: (done, total) => reading.update(done, total) });
   reading.stop();
-  const { dataset, notes } = await encodeScoring(options.data, table, artifact.schema, false);
+  const { dataset, notes } = await encodeScoring(options.data, table, schema, false);
+  const columns = table.columns.map((column) => ({
+    name: column.name,
+    cells: "cells" in column ? column.cells : Array.from(column.numbers, String),
+  }));
+  return { table: { rows: table.rows, columns }, dataset, notes };
+}
+
+/** Features of every contact as of --as-of (default now), one row per contact in file order. */
+async function contactRows(options: PredictOptions, schema: FeatureSchema): Promise<Rows> {
+  if (options.contacts === undefined || options.events === undefined)
+    throw new UserError("the model was trained on contacts: give --contacts and --events (and --companies)");
+  const asOfMs = Date.parse(options.asOf ?? new Date().toISOString());
+  if (Number.isNaN(asOfMs)) throw new UserError(`--as-of: "${options.asOf}" is not an ISO 8601 date`);
+  const histories = await readHistories({
+    contacts: options.contacts,
+    events: options.events,
+    companies: options.companies,
+  });
+  const { dataset, notes } = await asUserError(options.contacts, () =>
+    contactFeatures(histories, schema, asOfMs),
+  );
+  const ids = histories.map((history) => history.id);
+  return { table: { rows: ids.length, columns: [{ name: "id", cells: ids }] }, dataset, notes };
+}
+
+export async function runPredict(options: PredictOptions): Promise<void> {
+  const count = Number(options.factors);
+  const artifact = await loadArtifact(options.model);
+  const { table, dataset, notes } = artifact.schema.contacts
+    ? await contactRows(options, artifact.schema)
+    : await flatRows(options, artifact.schema);
   const predictions = predictRows(artifact, dataset);
   const taken = new Set(table.columns.map((column) => column.name));
   const probability = freeName(taken, "probability");
@@ -44,8 +91,7 @@ export async function runPredict(options: PredictOptions): Promise<void> {
   try {
     for (let row = 0; row < table.rows; row++) {
       const record: Record<string, unknown> = {};
-      for (const column of table.columns)
-        record[column.name] = "cells" in column ? column.cells[row] : column.numbers[row];
+      for (const column of table.columns) record[column.name] = column.cells[row];
       record[probability] = Math.round(predictions.probabilities[row] * 1e6) / 1e6;
       record[tier] = predictions.tiers[row];
       tiers.set(predictions.tiers[row], (tiers.get(predictions.tiers[row]) ?? 0) + 1);
