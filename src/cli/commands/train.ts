@@ -7,7 +7,7 @@ export function register(program: Command): void {
   program
     .command("train")
     .description(
-      "Train a predictive model (probability of converting) on a CSV with a label column; evaluate it on a holdout.",
+      "Train a predictive model (probability of converting) on a CSV with a label column, or on contacts and events as of snapshot dates; evaluate it on a holdout.",
     )
     .option("--data <file>", "training table: CSV (comma, semicolon or tab; UTF-8, BOM or not)")
     .option("--label <column>", "with --data: the outcome column, 0/1, yes/no or true/false")

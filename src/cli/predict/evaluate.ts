@@ -11,6 +11,7 @@ import { evaluate } from "../../predict/metrics.js";
 import { predictRows } from "../../predict/predictor.js";
 import { tierOutcomes } from "../../predict/tiers.js";
 import { importanceOf } from "../../predict/trainer.js";
+import { UserError } from "../errors.js";
 import { loadModelForCommand } from "../model-file.js";
 import { encodeScoring, loadArtifact, readTable } from "./files.js";
 import { type ReportScore, renderReport } from "./html.js";
@@ -50,6 +51,10 @@ export async function ruleTotals(
 
 export async function runEvaluate(options: EvaluateOptions): Promise<void> {
   const artifact = await loadArtifact(options.model);
+  if (artifact.schema.contacts)
+    throw new UserError(
+      `${options.model} was trained on contacts and events; evaluate works on flat tables for now (its holdout metrics are in the model file)`,
+    );
   const schema =
     options.label !== undefined && artifact.schema.label
       ? { ...artifact.schema, label: { ...artifact.schema.label, column: options.label } }
