@@ -11,8 +11,8 @@ export const COMPANY_FIELDS = COMPANY_FIELD_NAMES;
 /** The canonical contact fields, and when the contact converted (the outcome: never a model input). */
 export const CONTACT_FIELDS = [...CONTACT_FIELD_NAMES, "convertedAt"] as const;
 
-export const EVENT_FIELDS = [
-  ...EVENT_COLUMN_NAMES,
+/** Event fields that are event properties (the others are id, contact, type and time). */
+export const EVENT_PROPERTY_FIELDS = [
   "url",
   "form_id",
   "campaign",
@@ -21,6 +21,8 @@ export const EVENT_FIELDS = [
   "value",
   "duration_s",
 ] as const;
+
+export const EVENT_FIELDS = [...EVENT_COLUMN_NAMES, ...EVENT_PROPERTY_FIELDS] as const;
 
 export const OUTCOME_FIELDS = ["contactId", "convertedAt"] as const;
 

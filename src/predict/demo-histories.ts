@@ -5,18 +5,8 @@
  * them out of the features.
  */
 import type { DemoDataSet } from "../demo/generator.js";
+import { EVENT_PROPERTY_FIELDS } from "../demo/types.js";
 import type { ContactHistory, HistoryEvent } from "./features.js";
-
-/** Event fields that are properties (the rest are id, contact, type and time). */
-const EVENT_PROPERTIES = [
-  "url",
-  "form_id",
-  "campaign",
-  "content_id",
-  "product",
-  "value",
-  "duration_s",
-] as const;
 
 export function demoHistories(demo: DemoDataSet): ContactHistory[] {
   const companies = new Map<string, Record<string, unknown>>();
@@ -28,7 +18,8 @@ export function demoHistories(demo: DemoDataSet): ContactHistory[] {
       properties: { ...contact },
       events: events.map((event): HistoryEvent => {
         const properties: Record<string, unknown> = {};
-        for (const name of EVENT_PROPERTIES) if (event[name] !== undefined) properties[name] = event[name];
+        for (const name of EVENT_PROPERTY_FIELDS)
+          if (event[name] !== undefined) properties[name] = event[name];
         return { id: event.id, type: event.type, timeMs: Date.parse(event.timestamp), properties };
       }),
       convertedAtMs: contact.convertedAt === "" ? undefined : Date.parse(contact.convertedAt),

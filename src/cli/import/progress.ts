@@ -3,8 +3,8 @@
  * a terminal, or always with --progress (then as a line every second in logs), never with
  * --no-progress.
  */
-import cliProgress from "cli-progress";
 import type { RecordSource } from "../../io/source.js";
+import { progressBar } from "../progress-bar.js";
 
 export interface Progress {
   /** The file now read ("events"). */
@@ -16,21 +16,13 @@ export interface Progress {
 const SILENT: Progress = { phase() {}, update() {}, stop() {} };
 
 export function startProgress(sources: readonly RecordSource[], setting: boolean | undefined): Progress {
-  const enabled = setting ?? process.stderr.isTTY === true;
-  if (!enabled || sources.length === 0) return SILENT;
-  const totalBytes = sources.reduce((sum, source) => sum + source.totalBytes, 0);
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: "import {phase} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {duration_formatted}",
-      hideCursor: true,
-      clearOnComplete: process.stderr.isTTY === true,
-      noTTYOutput: true,
-      notTTYSchedule: 1000,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
+  if (sources.length === 0) return SILENT;
+  const bar = progressBar(
+    "import {phase} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {duration_formatted}",
+    setting,
   );
+  if (!bar) return SILENT;
+  const totalBytes = sources.reduce((sum, source) => sum + source.totalBytes, 0);
   const startMs = performance.now();
   let phase = "";
   const payload = (rows: number) => {

@@ -3,7 +3,7 @@
  * --progress, as a line a second in logs; never with --no-progress): bytes while reading the
  * file, boosting iterations while training.
  */
-import cliProgress from "cli-progress";
+import { progressBar } from "../progress-bar.js";
 
 export interface Bar {
   update(value: number, total?: number): void;
@@ -13,20 +13,11 @@ export interface Bar {
 const SILENT: Bar = { update() {}, stop() {} };
 
 export function startBar(label: string, total: number, unit: string, setting: boolean | undefined): Bar {
-  const enabled = setting ?? process.stderr.isTTY === true;
-  if (!enabled) return SILENT;
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {duration_formatted}`,
-      hideCursor: true,
-      clearOnComplete: process.stderr.isTTY === true,
-      noTTYOutput: true,
-      notTTYSchedule: 1000,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
+  const bar = progressBar(
+    `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {duration_formatted}`,
+    setting,
   );
+  if (!bar) return SILENT;
   bar.start(Math.max(1, total), 0);
   return {
     update(value, newTotal) {
