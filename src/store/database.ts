@@ -10,6 +10,7 @@ import pg from "pg";
 import { initial } from "./migrations/001-initial.js";
 import { scoreQueue } from "./migrations/002-score-queue.js";
 import { alerts } from "./migrations/003-alerts.js";
+import { predictive } from "./migrations/004-predictive.js";
 import type { Tables } from "./tables.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -41,6 +42,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "001-initial": initial(dialect),
     "002-score-queue": scoreQueue(dialect),
     "003-alerts": alerts(dialect),
+    "004-predictive": predictive(dialect),
   };
 }
 
@@ -73,6 +75,10 @@ async function openSqlite(dataDir: string): Promise<Database> {
   sqlite.pragma("journal_mode = WAL");
   // FULL: a commit is on disk before it returns, so an acknowledged event survives kill -9 and power loss.
   sqlite.pragma("synchronous = FULL");
+  // Checkpoint after 10,000 log pages (40 MB) instead of 1,000: scoring passes rewrite the same
+  // state and score pages again and again, and a later checkpoint copies each page once for
+  // several passes (in-process, 2,000-event passes: 63 instead of 78 µs of CPU per event).
+  sqlite.pragma("wal_autocheckpoint = 10000");
   sqlite.pragma("busy_timeout = 10000");
   // 64 MB of page cache: scoring reads and rewrites scattered pages (states, scores, indexes).
   sqlite.pragma("cache_size = -65536");
