@@ -188,6 +188,34 @@ export interface OwnerRotationTable {
   next: number;
 }
 
+/** Every uploaded predictive artifact version (migration 004); `artifact` is the JSON as uploaded. */
+export interface PredictiveModelsTable {
+  key: string;
+  version: number;
+  /** gbdt or scorecard */
+  kind: string;
+  artifact: string;
+  created_ms: number;
+}
+
+/** The published version of each predictive model. */
+export interface PredictiveHeadsTable {
+  key: string;
+  version: number;
+  published_ms: number;
+}
+
+/** A contact's latest stored prediction under one predictive model (written by the refresh pass). */
+export interface PredictionsTable {
+  contact_id: string;
+  model_key: string;
+  model_version: number;
+  probability: number;
+  tier: string;
+  as_of_ms: number;
+  updated_ms: number;
+}
+
 export interface Tables {
   contacts: ContactsTable;
   contact_aliases: ContactAliasesTable;
@@ -206,4 +234,7 @@ export interface Tables {
   alert_outbox: AlertOutboxTable;
   contact_lifecycle: ContactLifecycleTable;
   owner_rotation: OwnerRotationTable;
+  predictive_models: PredictiveModelsTable;
+  predictive_heads: PredictiveHeadsTable;
+  predictions: PredictionsTable;
 }
