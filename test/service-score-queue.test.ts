@@ -19,7 +19,7 @@ describe.each(BACKENDS)("score queue on %s", (backend) => {
   const now = Date.now();
 
   beforeAll(async () => {
-    svc = await startTestService(backend, { scoring: false });
+    svc = await startTestService(backend, { scoring: false, scoredWaitSeconds: 1 });
     modelSource = await readTemplate("b2b");
     expect((await svc.call("POST", "/v1/models/b2b/versions", modelSource)).status).toBe(201);
     expect((await svc.call("POST", "/v1/models/b2b/versions/1/publish")).status).toBe(202);
@@ -83,6 +83,24 @@ describe.each(BACKENDS)("score queue on %s", (backend) => {
       headers: { authorization: `Bearer ${svc.readKey}` },
     });
     expect(await metrics.text()).toMatch(/leadscore_score_queue_events 0/);
+  });
+
+  it("answers 504 to ?wait=scored when nothing scores, and keeps the events", async () => {
+    const answer = await svc.call("POST", "/v1/events?wait=scored", {
+      id: "nw1",
+      contactId: "nora",
+      type: "x",
+    });
+    expect(answer.status).toBe(504);
+    expect(answer.body.error.code).toBe("scoring_timeout");
+    expect(answer.body.error.message).toMatch(/stored \(1 accepted\) but were not scored within 1 s/);
+    const stored = await svc.server.service.db
+      .selectFrom("events")
+      .select("event_id")
+      .where("event_id", "=", "nw1")
+      .execute();
+    expect(stored).toHaveLength(1);
+    await svc.server.service.scorer.drain();
   });
 
   it("counts a queued event once when its contact is merged before the scorer runs", async () => {

@@ -29,6 +29,13 @@ export const configSchema = z.strictObject({
     .describe(
       "on: this process applies queued events to scores. off: it only stores them (ingest-only nodes; another process on the same database scores).",
     ),
+  scoredWaitSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(30)
+    .describe("How long POST /v1/events?wait=scored waits for scoring before answering 504."),
   maxBatch: z.coerce
     .number()
     .int()

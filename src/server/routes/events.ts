@@ -1,5 +1,6 @@
 /** Event ingest: one event or a batch; idempotent by event id; acknowledged once durable. */
 import { z } from "zod";
+import { RequestError } from "../../service/errors.js";
 import type { IncomingEvent, IngestResult } from "../../service/ingest.js";
 import type { ScoringService } from "../../service/service.js";
 import { eventSchema, ingestResultSchema } from "../schemas.js";
@@ -31,7 +32,18 @@ const WAIT_DESCRIPTION =
   "Acknowledged once the events are durable (a crash right after loses nothing). Scoring runs next, off the request: `GET /v1/contacts/{id}/score` counts an acknowledged event at once; history and ranked lists follow within moments, or before the answer with `?wait=scored`.";
 
 async function answer(service: ScoringService, result: IngestResult, wait: "stored" | "scored") {
-  if (wait === "scored") await service.scorer.waitFor(result.seqs);
+  if (wait === "scored") {
+    const seconds = service.config.scoredWaitSeconds;
+    try {
+      await service.scorer.waitFor(result.seqs, seconds * 1000);
+    } catch (error) {
+      throw new RequestError(
+        504,
+        "scoring_timeout",
+        `the events are stored (${result.accepted} accepted) but were not scored within ${seconds} s: ${(error as Error).message}. Is a scoring process running (scoring: on)?`,
+      );
+    }
+  }
   return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
 }
 
@@ -51,6 +63,10 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
         description: "Stored (accepted 1) or already known (duplicates 1).",
         schema: ingestResultSchema,
       },
+      504: {
+        description:
+          "With wait=scored: stored, but not scored within scoredWaitSeconds (no scoring process?).",
+      },
     },
     handler: async ({ body, query }) =>
       answer(service, await service.ingestor.ingest([toIncoming(body, service.clock())]), query.wait),
@@ -64,7 +80,13 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
     scope: "write",
     query: waitQuery,
     body: z.strictObject({ events: z.array(eventSchema).min(1).max(maxBatch) }),
-    responses: { 200: { description: "Counts of stored and duplicate events.", schema: ingestResultSchema } },
+    responses: {
+      200: { description: "Counts of stored and duplicate events.", schema: ingestResultSchema },
+      504: {
+        description:
+          "With wait=scored: stored, but not scored within scoredWaitSeconds (no scoring process?).",
+      },
+    },
     handler: async ({ body, query }) => {
       const now = service.clock();
       const result = await service.ingestor.ingest(body.events.map((event) => toIncoming(event, now)));
