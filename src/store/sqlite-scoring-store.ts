@@ -1,0 +1,208 @@
+/** The scoring store on SQLite: cached one-row statements on the better-sqlite3 connection. */
+import type BetterSqlite3 from "better-sqlite3";
+import type { Kysely } from "kysely";
+import { groupEvents } from "./rows.js";
+import type {
+  ContactRow,
+  ContactUpdateRow,
+  EventRow,
+  HistoryRow,
+  QueuedEventRow,
+  ScoreRow,
+  ScoringStore,
+  StateRow,
+  StoredEventRow,
+} from "./scoring-store.js";
+import type { Tables } from "./tables.js";
+
+const SCORE_COLUMNS = [
+  "contact_id",
+  "model_key",
+  "model_version",
+  "total",
+  "dimensions",
+  "band",
+  "temperature",
+  "fit_grade",
+  "engagement_grade",
+  "matrix",
+  "mql",
+  "disqualified",
+  "as_of_ms",
+  "updated_ms",
+] as const;
+
+const HISTORY_COLUMNS = [
+  "contact_id",
+  "model_key",
+  "model_version",
+  "at_ms",
+  "as_of_ms",
+  "cause",
+  "detail",
+  "total",
+  "previous_total",
+  "dimensions",
+  "band",
+  "temperature",
+  "matrix",
+  "mql",
+  "disqualified",
+] as const;
+
+const placeholders = (columns: readonly string[]) => columns.map((c) => `@${c}`).join(", ");
+
+/** SQLite: cached one-row statements on the better-sqlite3 connection. */
+export class SqliteScoringStore implements ScoringStore {
+  private readonly cache = new Map<string, BetterSqlite3.Statement>();
+
+  /** Set by `scoringStore` for each transaction (one connection: one transaction at a time). */
+  transaction!: Kysely<Tables>;
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  private statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private each<R>(sql: string, keys: readonly string[]): R[] {
+    const statement = this.statement(sql);
+    const out: R[] = [];
+    for (const key of new Set(keys)) for (const row of statement.all(key) as R[]) out.push(row);
+    return out;
+  }
+
+  async contacts(ids: readonly string[]) {
+    return this.each<ContactRow>("select id, email, company_id, properties from contacts where id = ?", ids);
+  }
+
+  async companies(ids: readonly string[]) {
+    return this.each<{ id: string; properties: string }>(
+      "select id, properties from companies where id = ?",
+      ids,
+    );
+  }
+
+  async states(ids: readonly string[]) {
+    return this.each<StateRow>("select * from contact_states where contact_id = ?", ids);
+  }
+
+  async scores(ids: readonly string[]) {
+    return this.each<ScoreRow>("select * from scores where contact_id = ?", ids);
+  }
+
+  async events(ids: readonly string[]) {
+    return groupEvents(
+      this.each<StoredEventRow>(
+        "select contact_id, event_id, type, time_ms, properties from events e where contact_id = ? and not exists (select 1 from score_queue q where q.seq = e.seq) order by time_ms, event_id",
+        ids,
+      ),
+    );
+  }
+
+  async enqueue(seqs: readonly number[]) {
+    const statement = this.statement("insert into score_queue (seq) values (?)");
+    for (const seq of seqs) statement.run(seq);
+  }
+
+  async claimQueued(limit: number) {
+    return this.statement(
+      "select e.seq, e.contact_id, e.event_id, e.type, e.time_ms, e.properties from score_queue q join events e on e.seq = q.seq order by q.seq limit ?",
+    ).all(limit) as QueuedEventRow[];
+  }
+
+  async queuedEvents(seqs: readonly number[]) {
+    const statement = this.statement(
+      "select seq, contact_id, event_id, type, time_ms, properties from events where seq = ?",
+    );
+    const out: QueuedEventRow[] = [];
+    for (const seq of seqs) {
+      const row = statement.get(seq) as QueuedEventRow | undefined;
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  async dequeue(seqs: readonly number[]) {
+    const statement = this.statement("delete from score_queue where seq = ?");
+    for (const seq of seqs) statement.run(seq);
+  }
+
+  async aliases(ids: readonly string[]) {
+    const rows = this.each<{ alias_id: string; contact_id: string }>(
+      "select alias_id, contact_id from contact_aliases where alias_id = ?",
+      ids,
+    );
+    return new Map(rows.map((row) => [row.alias_id, row.contact_id]));
+  }
+
+  async contactIdsByEmail(emails: readonly string[]) {
+    const rows = this.each<{ id: string; email: string }>(
+      "select id, email from contacts where email = ?",
+      emails,
+    );
+    return new Map(rows.map((row) => [row.email, row.id]));
+  }
+
+  async insertMissingContacts(rows: readonly Tables["contacts"][]) {
+    const statement = this.statement(
+      "insert into contacts (id, email, company_id, properties, created_ms, updated_ms) values (@id, @email, @company_id, @properties, @created_ms, @updated_ms) on conflict do nothing",
+    );
+    for (const row of rows) statement.run(row);
+  }
+
+  async insertEvents(rows: readonly EventRow[]) {
+    const statement = this.statement(
+      "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms) on conflict (event_id) do nothing",
+    );
+    const inserted = new Map<string, number>();
+    for (const row of rows) {
+      const result = statement.run(row);
+      if (result.changes === 1) inserted.set(row.event_id, Number(result.lastInsertRowid));
+    }
+    return inserted;
+  }
+
+  async updateContacts(rows: readonly ContactUpdateRow[]) {
+    const statement = this.statement(
+      "update contacts set email = @email, company_id = @company_id, properties = @properties, updated_ms = @updated_ms where id = @id",
+    );
+    for (const row of rows)
+      statement.run({
+        id: row.id,
+        email: row.email,
+        company_id: row.company_id,
+        properties: row.properties,
+        updated_ms: row.updated_ms,
+      });
+  }
+
+  async writeStates(rows: readonly StateRow[]) {
+    const statement = this.statement(
+      "insert into contact_states (contact_id, model_key, model_version, state) values (@contact_id, @model_key, @model_version, @state) on conflict (contact_id, model_key) do update set model_version = excluded.model_version, state = excluded.state",
+    );
+    for (const row of rows) statement.run(row);
+  }
+
+  async writeScores(rows: readonly ScoreRow[]) {
+    const updates = SCORE_COLUMNS.slice(2)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(", ");
+    const statement = this.statement(
+      `insert into scores (${SCORE_COLUMNS.join(", ")}) values (${placeholders(SCORE_COLUMNS)}) on conflict (contact_id, model_key) do update set ${updates}`,
+    );
+    for (const row of rows) statement.run(row);
+  }
+
+  async appendHistory(rows: readonly HistoryRow[]) {
+    const statement = this.statement(
+      `insert into score_history (${HISTORY_COLUMNS.join(", ")}) values (${placeholders(HISTORY_COLUMNS)})`,
+    );
+    for (const row of rows) statement.run(row);
+  }
+}
