@@ -11,7 +11,8 @@ import type { ScoreSnapshot } from "../service/snapshot.js";
 import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { decide, type TriggerState } from "./decide.js";
-import { parseTriggerFile, type Trigger, type TriggerAction } from "./triggers.js";
+import type { PredictionAlertPayload } from "./record-predictions.js";
+import { isPredicted, parseTriggerFile, type Trigger, type TriggerAction } from "./triggers.js";
 
 /** One changed score, as scoreContacts saw it. */
 export interface ScoreChange {
@@ -26,7 +27,10 @@ export interface ScoreChange {
   ledger(): LedgerLine[];
 }
 
-export interface AlertPayload {
+/** A delivered alert: a score trigger's (this) or a prediction trigger's (record-predictions.ts). */
+export type AlertPayload = ScoreAlertPayload | PredictionAlertPayload;
+
+export interface ScoreAlertPayload {
   id: string;
   type: "leadscore.alert";
   firedAt: string;
@@ -60,7 +64,7 @@ export async function publishedTriggers(db: Kysely<Tables>): Promise<Trigger[]> 
   return triggers;
 }
 
-const stateKey = (contactId: string, modelKey: string) => `${contactId}\u0000${modelKey}`;
+export const stateKey = (contactId: string, modelKey: string) => `${contactId}\u0000${modelKey}`;
 
 export async function recordAlerts(
   tx: Kysely<Tables>,
@@ -68,7 +72,8 @@ export async function recordAlerts(
   nowMs: number,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const triggers = await publishedTriggers(tx);
+  // Prediction triggers are decided by the prediction refresh, on predictions.
+  const triggers = (await publishedTriggers(tx)).filter((trigger) => !isPredicted(trigger.when));
   if (triggers.length === 0) return;
   const stored = await readStates(tx, [...new Set(changes.map((c) => c.contact.id))]);
   const stateRows: Tables["trigger_states"][] = [];
@@ -94,7 +99,16 @@ export async function recordAlerts(
       }
     }
   }
-  for (const part of chunks(stateRows, 200)) {
+  await writeDecisions(tx, stateRows, outbox);
+}
+
+/** Stores changed trigger states and queues the deliveries (in the caller's transaction). */
+export async function writeDecisions(
+  tx: Kysely<Tables>,
+  stateRows: readonly Tables["trigger_states"][],
+  outbox: readonly Tables["alert_outbox"][],
+): Promise<void> {
+  for (const part of chunks([...stateRows], 200)) {
     await tx
       .insertInto("trigger_states")
       .values(part)
@@ -106,10 +120,10 @@ export async function recordAlerts(
       )
       .execute();
   }
-  for (const part of chunks(outbox, 100)) await tx.insertInto("alert_outbox").values(part).execute();
+  for (const part of chunks([...outbox], 100)) await tx.insertInto("alert_outbox").values(part).execute();
 }
 
-async function readStates(tx: Kysely<Tables>, contactIds: string[]) {
+export async function readStates(tx: Kysely<Tables>, contactIds: string[]) {
   const out = new Map<string, Map<string, TriggerState>>();
   for (const part of chunks(contactIds, 500)) {
     const rows = await tx.selectFrom("trigger_states").selectAll().where("contact_id", "in", part).execute();
@@ -145,7 +159,7 @@ function outboxRow(
   nowMs: number,
 ): Tables["alert_outbox"] {
   const id = randomUUID();
-  const payload: AlertPayload = {
+  const payload: ScoreAlertPayload = {
     id,
     type: "leadscore.alert",
     firedAt: new Date(nowMs).toISOString(),
@@ -157,12 +171,24 @@ function outboxRow(
     cause: { cause: change.cause, ...change.detail },
     ledger: causeLines(change),
   };
+  return outboxEntry(payload, change.modelKey, action, nowMs);
+}
+
+export type DeliveryAction = Exclude<TriggerAction, { lifecycle: unknown }>;
+
+/** The outbox row that delivers `payload` through one webhook or email action. */
+export function outboxEntry(
+  payload: AlertPayload,
+  modelKey: string,
+  action: DeliveryAction,
+  nowMs: number,
+): Tables["alert_outbox"] {
   const [kind, target] = "webhook" in action ? ["webhook", action.webhook] : ["email", action.email];
   return {
-    id,
-    trigger_id: trigger.id,
-    contact_id: change.contact.id,
-    model_key: change.modelKey,
+    id: payload.id,
+    trigger_id: payload.trigger.id,
+    contact_id: payload.contact.id,
+    model_key: modelKey,
     kind,
     target: JSON.stringify(target),
     payload: JSON.stringify(payload),

@@ -23,8 +23,9 @@ export const STAGES = ["subscriber", "lead", "mql", "sql", "customer"] as const;
 
 /**
  * The conditions a trigger watches. Each is a level (met or not) on the score snapshot; the
- * decision fires on the move from "not met" to "met". A predicted probability or tier (issue 6)
- * becomes one more member here and one more case in decide.ts `conditionOf`.
+ * decision fires on the move from "not met" to "met". The `predicted` kinds watch a predictive
+ * model's stored prediction instead (probability of converting, tier): they are decided by the
+ * prediction refresh (src/service/predictive-refresh.ts), the others when rule scores change.
  */
 const scoreWhen = z.union([
   z.strictObject({
@@ -38,8 +39,27 @@ const scoreWhen = z.union([
     hysteresis: z.number().min(0).default(0),
   }),
 ]);
+export const TIER_NAMES = ["very high", "high", "medium", "low"] as const;
+const probability = z.number().min(0).max(1);
+export const predictedWhen = z.union([
+  z.strictObject({
+    predicted: z.literal("probability"),
+    above: probability,
+    hysteresis: probability.default(0),
+  }),
+  z.strictObject({
+    predicted: z.literal("probability"),
+    below: probability,
+    hysteresis: probability.default(0),
+  }),
+  z.strictObject({
+    predicted: z.literal("tier"),
+    in: z.array(z.enum(TIER_NAMES)).min(1).describe("the tiers that count as reached"),
+  }),
+]);
 const whenSchema = z.union([
   scoreWhen,
+  predictedWhen,
   z.strictObject({ temperature: z.string().min(1).describe("the temperature reached, e.g. hot") }),
   z.strictObject({
     grade: z.enum(["fit", "engagement"]),
@@ -100,13 +120,26 @@ const actionSchema = z.union([
   }),
 ]);
 
-const triggerSchema = z.strictObject({
-  id: z.string().regex(ID, "lower-case letters, digits, - and _, at most 64 characters"),
-  model: z.string().min(1).optional(),
-  when: whenSchema,
-  minIntervalMinutes: z.number().min(0).default(0),
-  actions: z.array(actionSchema).min(1),
-});
+const triggerSchema = z
+  .strictObject({
+    id: z.string().regex(ID, "lower-case letters, digits, - and _, at most 64 characters"),
+    model: z.string().min(1).optional(),
+    when: whenSchema,
+    minIntervalMinutes: z.number().min(0).default(0),
+    actions: z.array(actionSchema).min(1),
+  })
+  .superRefine((trigger, ctx) => {
+    // A lifecycle change is recorded in the rule score history, which a prediction does not have.
+    if (!("predicted" in trigger.when)) return;
+    trigger.actions.forEach((action, i) => {
+      if ("lifecycle" in action)
+        ctx.addIssue({
+          code: "custom",
+          path: ["actions", i, "lifecycle"],
+          message: "a prediction trigger can only send webhooks and emails",
+        });
+    });
+  });
 
 export const triggerFileSchema = z.strictObject({
   triggers: z.array(triggerSchema).superRefine((triggers, ctx) => {
@@ -122,6 +155,13 @@ export const triggerFileSchema = z.strictObject({
 export type TriggerFile = z.infer<typeof triggerFileSchema>;
 export type Trigger = TriggerFile["triggers"][number];
 export type TriggerWhen = Trigger["when"];
+export type PredictedWhen = Extract<TriggerWhen, { predicted: string }>;
+export type ScoreWhen = Exclude<TriggerWhen, PredictedWhen>;
+
+/** Whether a trigger watches a prediction (decided by the prediction refresh, not by scoring). */
+export function isPredicted(when: TriggerWhen): when is PredictedWhen {
+  return "predicted" in when;
+}
 export type TriggerAction = Trigger["actions"][number];
 
 export interface TriggerIssue {

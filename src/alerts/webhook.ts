@@ -25,6 +25,13 @@ export function signatureHeader(secret: string, body: string, timestampSeconds: 
 /** A short line for chat tools: who, which trigger, the score move. */
 export function slackMessage(payload: AlertPayload): { text: string } {
   const who = payload.contact.email ?? payload.contact.id;
+  if ("factors" in payload) {
+    const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+    const from = payload.previous ? percent(payload.previous.probability) : "new";
+    return {
+      text: `Leadscore: ${who} fired "${payload.trigger.id}" (predictive model ${payload.model.key}): probability ${from} → ${percent(payload.current.probability)}, ${payload.current.tier}`,
+    };
+  }
   const from = payload.previous ? `${payload.previous.total}` : "new";
   const temperature = payload.current.temperature ? `, ${payload.current.temperature}` : "";
   return {

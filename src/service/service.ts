@@ -13,6 +13,8 @@ import { ContactStore } from "./contacts.js";
 import { EventIngestor } from "./ingest.js";
 import { ModelRegistry } from "./models.js";
 import { rescoreAll } from "./passes.js";
+import { PredictionService } from "./predictions.js";
+import { PredictiveModels } from "./predictive.js";
 import { Publishing } from "./publishing.js";
 import { ScoreReader } from "./reads.js";
 import { Scorer } from "./scorer.js";
@@ -33,6 +35,8 @@ export class ScoringService {
   readonly keys: KeyChecker;
   readonly alerts: Alerts;
   readonly delivery: DeliveryWorker;
+  readonly predictive: PredictiveModels;
+  readonly predictions: PredictionService;
   readonly decayStats: DecayStats = { runs: 0, lastRunAt: null, lastChanged: 0 };
   private decayTimer: NodeJS.Timeout | undefined;
   private decayRunning: Promise<unknown> | undefined;
@@ -81,6 +85,8 @@ export class ScoringService {
       config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom, config.alertTimeoutMs) : undefined,
     );
     this.alerts = new Alerts(db, clock, () => this.delivery.kick());
+    this.predictive = new PredictiveModels(database);
+    this.predictions = new PredictionService(database, this.predictive, clock);
   }
 
   static async open(
@@ -107,8 +113,13 @@ export class ScoringService {
     void this.publishing.resume();
     const seconds = this.config.decayIntervalSeconds;
     if (seconds > 0) {
+      // Stored predictions move with time as scores do: refreshed right after each decay pass.
       this.decayTimer = setInterval(
-        () => void this.decay().catch((err) => this.log.error({ err }, "decay pass failed")),
+        () =>
+          void this.decay()
+            .catch((err) => this.log.error({ err }, "decay pass failed"))
+            .then(() => this.refreshPredictions())
+            .catch((err) => this.log.error({ err }, "prediction refresh failed")),
         seconds * 1000,
       );
       this.decayTimer.unref();
@@ -137,6 +148,14 @@ export class ScoringService {
     }
   }
 
+  /** Computes and stores every contact's predictions now, deciding prediction alerts. */
+  async refreshPredictions(): Promise<{ contacts: number; changed: number; alerts: number }> {
+    const result = await this.predictions.refresh({ shouldStop: () => this.stopping });
+    if (result.contacts > 0) this.log.info(result, "prediction refresh finished");
+    if (result.alerts > 0) this.delivery.kick();
+    return result;
+  }
+
   /**
    * Stops timers, waits for requests being committed and running jobs, closes the database.
    * Events not scored yet stay queued (durably) and are scored at the next start.
@@ -149,6 +168,7 @@ export class ScoringService {
     await this.delivery.stop();
     this.stopping = true;
     await this.decayRunning?.catch(() => undefined);
+    await this.predictions.idle();
     await this.publishing.stop();
     await this.database.close();
   }

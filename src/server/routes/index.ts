@@ -7,6 +7,7 @@ import { registerContactRoutes } from "./contacts.js";
 import { registerEventRoutes } from "./events.js";
 import { registerModelRoutes } from "./models.js";
 import { registerOperationRoutes } from "./operations.js";
+import { registerPredictiveRoutes } from "./predictive.js";
 import { registerScoreRoutes } from "./scores.js";
 import { registerSegmentRoutes } from "./segment.js";
 
@@ -24,4 +25,5 @@ export const routeModules: Array<(context: RouteContext) => void> = [
   registerScoreRoutes,
   registerSegmentRoutes,
   registerAlertRoutes,
+  registerPredictiveRoutes,
 ];
