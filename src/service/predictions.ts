@@ -127,7 +127,7 @@ export class PredictionService {
   private async pass(options: { shouldStop?: () => boolean; pageSize?: number }): Promise<RefreshResult> {
     const total: RefreshResult = { contacts: 0, changed: 0, alerts: 0 };
     const db = this.database.db;
-    if ((await this.models.active(db)).length === 0) return total;
+    if (options.shouldStop?.() || (await this.models.active(db)).length === 0) return total;
     let after = "";
     for (;;) {
       if (options.shouldStop?.()) break;
