@@ -166,6 +166,19 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
       expect(prediction.factors.up.length + prediction.factors.down.length).toBeGreaterThan(0);
     }
     expect(tiers.size).toBeGreaterThan(1);
+    // Alongside the rule scores, on request.
+    const both = await svc.call(
+      "GET",
+      `/v1/contacts/${ids[1]}/score?predictions=true`,
+      undefined,
+      svc.readKey,
+    );
+    expect(both.status, both.text).toBe(200);
+    expect(both.body.scores).toEqual([]);
+    expect(
+      Math.abs(both.body.predictions[0].probability - files.expected.get(ids[1])!.probability),
+    ).toBeLessThan(1e-6);
+    expect((await svc.call("GET", `/v1/contacts/${ids[1]}/score`)).body.predictions).toBeUndefined();
   });
 
   it("stores every contact's prediction on refresh, then alerts once when one rises past the threshold", async () => {

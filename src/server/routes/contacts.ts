@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { ContactUpdate } from "../../service/contacts.js";
 import { RequestError } from "../../service/errors.js";
+import { queryBoolean } from "../route.js";
 import {
   companyUpdateSchema,
   contactParams,
@@ -12,6 +13,7 @@ import {
   timestampSchema,
 } from "../schemas.js";
 import type { RouteContext } from "./index.js";
+import { predictionSchema } from "./predictive.js";
 
 /** The API says `id`; the store's references say `contactId`. */
 export function toUpdate({ id, ...rest }: z.infer<typeof contactUpdateSchema>): ContactUpdate {
@@ -104,16 +106,35 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
       asOf: timestampSchema
         .optional()
         .describe("Score as of this date (not before the contact's latest event)."),
+      predictions: queryBoolean
+        .optional()
+        .describe(
+          "true: also the predictions of every published predictive model (as GET /v1/contacts/{id}/prediction gives them).",
+        ),
     }),
     responses: {
       200: {
-        description: "The contact and its scores with their ledgers.",
-        schema: z.object({ contact: contactSchema, scores: z.array(contactScoreSchema) }),
+        description: "The contact and its scores with their ledgers (and, when asked, its predictions).",
+        schema: z.object({
+          contact: contactSchema,
+          scores: z.array(contactScoreSchema),
+          predictions: z.array(predictionSchema).optional(),
+        }),
       },
       404: { description: "Unknown contact or model." },
     },
-    handler: async ({ params, query }) =>
-      service.reader.scores({ contactId: params.id }, { model: query.model, asOfMs: query.asOf }),
+    handler: async ({ params, query }) => {
+      const answer = await service.reader.scores(
+        { contactId: params.id },
+        { model: query.model, asOfMs: query.asOf },
+      );
+      if (!query.predictions) return answer;
+      const { predictions } = await service.predictions.forContact(answer.contact.id, {
+        asOfMs: query.asOf,
+        factors: 3,
+      });
+      return { ...answer, predictions };
+    },
   });
   table.add({
     method: "GET",

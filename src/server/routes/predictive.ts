@@ -29,7 +29,7 @@ const factorSchema = z.object({
   text: z.string(),
 });
 
-const predictionSchema = z
+export const predictionSchema = z
   .object({
     model: z.object({ key: z.string(), version: z.number().int(), kind: z.string() }),
     horizonDays: z.number(),
