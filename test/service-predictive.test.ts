@@ -286,3 +286,31 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
     });
   });
 });
+
+describe("the periodic refresh", () => {
+  it("stores predictions after each decay pass, without being asked", async () => {
+    const svc = await startTestService(
+      "sqlite",
+      { decayIntervalSeconds: 1 },
+      { clock: () => Date.parse(AS_OF) },
+    );
+    try {
+      const contacts = files.contacts.slice(0, 3).map((row) => ({
+        id: row.id,
+        properties: cells(row, ["id", "email", "companyId", "convertedAt"], false),
+      }));
+      expect((await svc.call("POST", "/v1/contacts/batch", { contacts })).status).toBe(200);
+      expect((await svc.call("POST", "/v1/predictive/models/pm/versions", files.artifact)).status).toBe(201);
+      expect((await svc.call("POST", "/v1/predictive/models/pm/versions/1/publish")).status).toBe(200);
+      const read = async () => (await svc.call("GET", `/v1/contacts/${contacts[2].id}/prediction`)).body;
+      const deadline = Date.now() + 10_000;
+      while ((await read()).predictions[0].stored === null && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const [prediction] = (await read()).predictions;
+      expect(prediction.stored).not.toBeNull();
+      expect(prediction.stored.probability).toBeCloseTo(prediction.probability, 12);
+    } finally {
+      await svc.close();
+    }
+  });
+});
