@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decide, type PredictionSnapshot, predictedConditionOf, type TriggerState } from "./decide.js";
+import type { PredictionAlertPayload } from "./record-predictions.js";
 import { type PredictedWhen, parseTriggerFile, TriggerFileError } from "./triggers.js";
+import { slackMessage } from "./webhook.js";
 
 const HOOK = `{ webhook: { url: "http://127.0.0.1:9/x", secret: "0123456789abcdef" } }`;
 const file = (when: string) =>
@@ -43,6 +45,26 @@ describe("prediction trigger decisions", () => {
     const lifecycle = `triggers:\n  - id: t\n    when: { predicted: tier, in: [high] }\n    actions:\n      - lifecycle: { stage: mql }\n`;
     expect(() => parseTriggerFile(lifecycle)).toThrow(
       /triggers\.0\.actions\.0\.lifecycle.*prediction trigger can only send webhooks and emails/,
+    );
+  });
+});
+
+describe("prediction alert messages", () => {
+  it("says the probability move and the tier in the Slack and email line", () => {
+    const payload: PredictionAlertPayload = {
+      id: "d1",
+      type: "leadscore.alert",
+      firedAt: "2026-09-01T00:00:00.000Z",
+      trigger: { id: "likely", when: file("{ predicted: probability, above: 0.3 }")[0].when },
+      contact: { id: "c1", email: "ana@example.com" },
+      model: { key: "pm", version: 2, kind: "predictive", horizonDays: 90 },
+      previous: p(0.1234, "medium"),
+      current: p(0.4567, "very high"),
+      cause: { cause: "prediction", asOf: "2026-09-01T00:00:00.000Z" },
+      factors: { up: [], down: [] },
+    };
+    expect(slackMessage(payload).text).toBe(
+      'Leadscore: ana@example.com fired "likely" (predictive model pm): probability 12.3% → 45.7%, very high',
     );
   });
 });
