@@ -97,6 +97,18 @@ describe("TreeSHAP", () => {
     }
   });
 
+  it("equals brute-force Shapley values when every leaf is computed without pattern tables", () => {
+    const data = smallTable(600, 4);
+    const model = trainGbdt(data, { maxIterations: 3, maxLeafNodes: 12, minSamplesLeaf: 5 });
+    const c = compileGbdt(model, data);
+    const shap = treeShapCompiled(c, data.rows, 0);
+    for (let row = 0; row < 40; row++) {
+      const expected = bruteForceShapley(c, row);
+      for (let f = 0; f < c.features; f++)
+        expect(shap.values[row * c.features + f]).toBeCloseTo(expected[f], 9);
+    }
+  });
+
   it("adds up to every row's raw score (log-odds) within 1e-9", () => {
     const data = syntheticLeads(3_000, 2);
     const model = trainGbdt(data, { maxIterations: 40 });
