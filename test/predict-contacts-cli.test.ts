@@ -3,8 +3,10 @@
  * of snapshot dates (the leakage test of those features is src/predict/features.test.ts), a
  * model trained and evaluated on them, and every contact scored as of a date, in file order.
  */
+
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Run, Workspace } from "./helpers/cli.js";
+import { ROOT, type Run, Workspace } from "./helpers/cli.js";
 
 describe("leadscore train / predict from contacts and events", () => {
   let ws: Workspace;
@@ -74,4 +76,35 @@ describe("leadscore train / predict from contacts and events", () => {
     expect(new Set(rows.map((row) => row.tier))).toEqual(new Set(["very high", "high", "medium", "low"]));
     expect(rows.some((row) => /\(\+\d+\.\d\d\)$/.test(row.factor_up_1))).toBe(true);
   }, 60_000);
+
+  it("with --rules, uses the rule scores as of each snapshot as features and compares them on the holdout", async () => {
+    const rules = join(ROOT, "src/model/templates/b2b.yaml");
+    const run = await ws.run(
+      ...["train", "--contacts", "demo/contacts.csv", "--events", "demo/events.csv"],
+      ...["--companies", "demo/companies.csv", "--snapshots", "2026-06-01,2026-07-01,2026-08-01"],
+      ...["--min-positives", "50", "--min-negatives", "100", "--rules", rules, "--out", "ruled.json"],
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/holdout, predictive beside the rules of .*b2b\.yaml/);
+    const artifact = JSON.parse(await ws.read("ruled.json"));
+    expect(artifact.schema.contacts.ruleModel.dimensions).toEqual(["fit", "engagement"]);
+    const names = artifact.schema.features.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["rule score: total", "rule score: engagement"]));
+
+    const predict = ["predict", "--model", "ruled.json", "--contacts", "demo/contacts.csv"];
+    const inputs = [
+      "--events",
+      "demo/events.csv",
+      "--companies",
+      "demo/companies.csv",
+      "--as-of",
+      "2026-09-01",
+    ];
+    const without = await ws.run(...predict, ...inputs, "--out", "no-rules.csv");
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/trained with the scores of the rule model .* give it with --rules/);
+    const scored = await ws.run(...predict, ...inputs, "--rules", rules, "--out", "ruled.csv");
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(await ws.readCsv("ruled.csv")).toHaveLength((await ws.readCsv("demo/contacts.csv")).length);
+  }, 90_000);
 });

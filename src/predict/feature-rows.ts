@@ -8,6 +8,9 @@ import type { EventFeatureLayout, EventLike } from "./event-features.js";
 import type { RawColumn, RawTable } from "./raw-table.js";
 import type { ContactDerivation } from "./schema.js";
 
+/** The feature holding the rule model's total (contacts path with a rule model). */
+export const RULE_TOTAL_FEATURE = "rule score: total";
+
 export interface HistoryEvent extends EventLike {
   id?: string;
   properties?: Properties;
@@ -92,7 +95,7 @@ export class RowWriter {
 }
 
 function ruleScoreNames(dimensions: readonly string[]): string[] {
-  return ["rule score: total", ...dimensions.map((id) => `rule score: ${id}`), "rule score: disqualified"];
+  return [RULE_TOTAL_FEATURE, ...dimensions.map((id) => `rule score: ${id}`), "rule score: disqualified"];
 }
 
 /** The rule model's scores as of the date, from the events up to it only. */

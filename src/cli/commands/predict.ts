@@ -14,6 +14,10 @@ export function register(program: Command): void {
     .option("--events <file>", "with --contacts: their events")
     .option("--companies <file>", "with --contacts: their companies")
     .option("--as-of <date>", "with --contacts: compute the features as of this date (default: now)")
+    .option(
+      "--rules <file>",
+      "with --contacts: the rule model the model was trained with (its scores are features)",
+    )
     .requiredOption("--out <file>", 'scored CSV ("-" for stdout)')
     .option("--factors <n>", "factors up and down per row", "3")
     .option("--progress", "progress bars even when stderr is not a terminal")

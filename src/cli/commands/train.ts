@@ -35,7 +35,10 @@ export function register(program: Command): void {
     )
     .option("--min-positives <n>", "converted rows needed to train", "500")
     .option("--min-negatives <n>", "not-converted rows needed to train", "1000")
-    .option("--rules <file>", "a Leadscore rule model: its score on the same holdout, side by side")
+    .option(
+      "--rules <file>",
+      "a Leadscore rule model: its score on the same holdout, side by side (with --contacts its scores are also features)",
+    )
     .option("--as-of <date>", "date the rules score as of (default: now)")
     .option("--report <file>", "also write a standalone HTML report with charts")
     .option(

@@ -7,8 +7,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
+import { compileModel, type Evaluator } from "../../engine/index.js";
 import type { ContactHistory, HistoryEvent } from "../../predict/features.js";
 import { UserError } from "../errors.js";
+import { loadModelForCommand } from "../model-file.js";
 import { asUserError } from "./files.js";
 
 type Row = Record<string, string>;
@@ -81,4 +83,9 @@ export function snapshotDates(text: string | undefined): number[] {
     if (Number.isNaN(ms)) throw new UserError(`--snapshots: "${date}" is not an ISO 8601 date`);
     return ms;
   });
+}
+
+/** The rule model of --rules, compiled: on the contacts path its scores become features. */
+export async function ruleEvaluator(path: string | undefined): Promise<Evaluator | undefined> {
+  return path === undefined ? undefined : compileModel(await loadModelForCommand(path));
 }

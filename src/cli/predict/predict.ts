@@ -9,7 +9,7 @@ import { contactFeatures } from "../../predict/features.js";
 import { predictRows } from "../../predict/predictor.js";
 import type { EncodeNote, FeatureSchema } from "../../predict/schema.js";
 import { UserError } from "../errors.js";
-import { readHistories } from "./contacts.js";
+import { readHistories, ruleEvaluator } from "./contacts.js";
 import { asUserError, encodeScoring, loadArtifact, readTable } from "./files.js";
 import { startBar } from "./progress.js";
 
@@ -20,6 +20,8 @@ export interface PredictOptions {
   events?: string;
   companies?: string;
   asOf?: string;
+  /** The rule model a contacts-trained model used as features. */
+  rules?: string;
   out: string;
   factors: string;
   progress?: boolean;
@@ -65,8 +67,14 @@ async function contactRows(options: PredictOptions, schema: FeatureSchema): Prom
     events: options.events,
     companies: options.companies,
   });
+  const ruleModel = schema.contacts?.ruleModel;
+  if (ruleModel && options.rules === undefined)
+    throw new UserError(
+      `the model was trained with the scores of the rule model "${ruleModel.name}" as features: give it with --rules <file>`,
+    );
+  const evaluator = ruleModel ? await ruleEvaluator(options.rules) : undefined;
   const { dataset, notes } = await asUserError(options.contacts, () =>
-    contactFeatures(histories, schema, asOfMs),
+    contactFeatures(histories, schema, asOfMs, evaluator),
   );
   const ids = histories.map((history) => history.id);
   return { table: { rows: ids.length, columns: [{ name: "id", cells: ids }] }, dataset, notes };

@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import type { FlatTable } from "../../io/flat-table.js";
 import { rocCurve } from "../../predict/calibration.js";
 import type { Dataset } from "../../predict/dataset.js";
+import { RULE_TOTAL_FEATURE } from "../../predict/feature-rows.js";
 import { snapshotTable } from "../../predict/features.js";
 import { evaluate } from "../../predict/metrics.js";
 import type { FeatureSchema } from "../../predict/schema.js";
@@ -15,7 +16,7 @@ import { scorecardToModelFile } from "../../predict/scorecard.js";
 import { checkSufficiency, type SufficiencyOptions } from "../../predict/sufficiency.js";
 import { type ModelKind, trainPredictive } from "../../predict/trainer.js";
 import { UserError } from "../errors.js";
-import { readHistories, snapshotDates } from "./contacts.js";
+import { readHistories, ruleEvaluator, snapshotDates } from "./contacts.js";
 import { ruleTotals } from "./evaluate.js";
 import { encodeTraining, readTable, saveArtifact } from "./files.js";
 import type { ReportScore } from "./html.js";
@@ -106,7 +107,6 @@ async function loadFlat(options: TrainOptions): Promise<Loaded> {
 
 async function loadContacts(options: TrainOptions): Promise<Loaded> {
   if (options.events === undefined) throw new UserError("--contacts needs --events <file>");
-  if (options.rules !== undefined) throw new UserError("--rules works with --data only for now");
   const snapshotsMs = snapshotDates(options.snapshots);
   const horizonDays = numberOption(
     "horizon",
@@ -119,7 +119,9 @@ async function loadContacts(options: TrainOptions): Promise<Loaded> {
     events: options.events,
     companies: options.companies,
   });
-  const built = snapshotTable(histories, { snapshotsMs, horizonDays });
+  // With --rules, the rule model's scores as of each snapshot are features too.
+  const evaluator = await ruleEvaluator(options.rules);
+  const built = snapshotTable(histories, { snapshotsMs, horizonDays, evaluator });
   const lines = [
     `read ${options.contacts}: ${histories.length.toLocaleString("en-US")} contacts; features as of ${options.snapshots}, label: converted within ${horizonDays} days`,
     ...built.counts.map(
@@ -129,6 +131,13 @@ async function loadContacts(options: TrainOptions): Promise<Loaded> {
   ];
   const history = { snapshotsMs, horizonDays, dataEndMs: built.lastEventMs };
   return { ...built, lines, source: options.contacts!, history };
+}
+
+/** The rule total feature of the contacts path, on the given rows. */
+function ruleTotalsOf(dataset: Dataset, rows: ArrayLike<number>): Float64Array {
+  const column = dataset.features.find((f) => f.name === RULE_TOTAL_FEATURE);
+  if (column?.kind !== "numeric") throw new Error(`no numeric "${RULE_TOTAL_FEATURE}" feature`);
+  return Float64Array.from({ length: rows.length }, (_, k) => column.values[rows[k]]);
 }
 
 export async function runTrain(options: TrainOptions): Promise<void> {
@@ -189,9 +198,12 @@ export async function runTrain(options: TrainOptions): Promise<void> {
   const scores: ReportScore[] = [
     { name: "predictive", evaluation: artifact.holdout.metrics, roc: artifact.holdout.roc },
   ];
-  if (options.rules !== undefined && table !== undefined) {
-    // The rule model on the very rows of the holdout: the comparison the issue asks for.
-    const totals = await ruleTotals(options.rules, table, options.asOf, trained.split.test);
+  if (options.rules !== undefined) {
+    // The rule model on the very rows of the holdout: the comparison the issue asks for. On
+    // the contacts path its total as of each row's snapshot is already a feature column.
+    const totals = table
+      ? await ruleTotals(options.rules, table, options.asOf, trained.split.test)
+      : ruleTotalsOf(dataset, trained.split.test);
     const labels = trained.split.test.map((row) => dataset.label![row]);
     scores.push({ name: "rules", evaluation: evaluate(totals, labels), roc: rocCurve(totals, labels) });
     out.write(`holdout, predictive beside the rules of ${options.rules}:\n${metricsTable(scores)}\n\n`);
