@@ -4,18 +4,18 @@
  * process is killed with SIGKILL while deliveries are pending or in flight, and while events are
  * acknowledged but not yet scored. SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/database.js";
 import { ALERT_MODEL, triggerFile } from "./helpers/alerts.js";
 import {
   type ChildDatabase,
+  childDatabases,
   createKeyWithCli,
-  killLeftoverServers,
   publishModel,
   request,
   spawnServer,
 } from "./helpers/process.js";
-import { BACKENDS, freshDatabase } from "./helpers/service.js";
+import { BACKENDS } from "./helpers/service.js";
 import { eventually, startReceiver } from "./helpers/webhook-receiver.js";
 
 // The child inherits these: short timeouts and backoff, and no dead letters in this test.
@@ -24,21 +24,8 @@ process.env.LEADSCORE_ALERT_RETRY_BASE_MS = "50";
 process.env.LEADSCORE_ALERT_RETRY_MAX_MS = "400";
 process.env.LEADSCORE_ALERT_MAX_ATTEMPTS = "1000";
 
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  await killLeftoverServers();
-  for (const drop of drops) await drop();
-});
-
-function childDatabase(backend: "sqlite" | "postgres"): ChildDatabase {
-  const fresh = freshDatabase(backend);
-  drops.push(fresh.drop);
-  return {
-    dataDir: fresh.settings.dataDir as string,
-    databaseUrl: fresh.settings.databaseUrl,
-    databaseSchema: fresh.settings.databaseSchema,
-  };
-}
+/** A fresh database for a child process, dropped when the file's tests are done. */
+const childDatabase = childDatabases();
 
 /** Three page views per contact: each crosses the trigger's threshold (30) once. */
 function crossings(contacts: string[], round: string) {

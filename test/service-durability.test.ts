@@ -5,7 +5,7 @@
  * finish before the process exits 0. On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
  */
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
 import { openDatabase } from "../src/store/database.js";
 import { checkConsistency } from "./helpers/consistency.js";
@@ -21,15 +21,15 @@ import {
 } from "./helpers/event-load.js";
 import {
   type ChildDatabase,
+  childDatabases,
   createKeyWithCli,
-  killLeftoverServers,
   postOnOpenConnection,
   publishModel,
   request,
   spawnServer,
   waitForScoring,
 } from "./helpers/process.js";
-import { BACKENDS, freshDatabase } from "./helpers/service.js";
+import { BACKENDS } from "./helpers/service.js";
 
 const CONTACT_IDS = Array.from({ length: 12 }, (_, i) => `lead-${String(i).padStart(2, "0")}`);
 const EMAILS = ["buyer0@acme-industrial.com", "buyer1@acme-industrial.com", "Buyer2@Example.org"];
@@ -37,20 +37,7 @@ const CONTACTS = [...CONTACT_IDS, ...EMAILS];
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 1_000_000);
 
 /** A fresh database for a child process, dropped when the file's tests are done. */
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  await killLeftoverServers();
-  for (const drop of drops) await drop();
-});
-function childDatabase(backend: "sqlite" | "postgres"): ChildDatabase {
-  const fresh = freshDatabase(backend);
-  drops.push(fresh.drop);
-  return {
-    dataDir: fresh.settings.dataDir as string,
-    databaseUrl: fresh.settings.databaseUrl,
-    databaseSchema: fresh.settings.databaseSchema,
-  };
-}
+const childDatabase = childDatabases();
 
 /** Models b2b and tally published, companies and contacts with properties (so fit scores too). */
 async function setUp(url: string, key: string): Promise<void> {

@@ -6,8 +6,10 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import http from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { afterAll } from "vitest";
 import { ROOT } from "./cli.js";
 import { send } from "./http.js";
+import { type Backend, freshDatabase } from "./service.js";
 
 const BIN = join(ROOT, "bin", "leadscore.js");
 
@@ -237,4 +239,25 @@ export function postOnOpenConnection(
     const answer = call("POST", path, JSON.stringify(body), () => markSent()).finally(() => agent.destroy());
     return { sent, answer };
   });
+}
+
+/**
+ * Fresh databases for child processes: call at a test file's top level; after the file's tests
+ * it kills leftover servers and drops every database it made.
+ */
+export function childDatabases(): (backend: Backend) => ChildDatabase {
+  const drops: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    await killLeftoverServers();
+    for (const drop of drops) await drop();
+  });
+  return (backend) => {
+    const fresh = freshDatabase(backend);
+    drops.push(fresh.drop);
+    return {
+      dataDir: fresh.settings.dataDir as string,
+      databaseUrl: fresh.settings.databaseUrl,
+      databaseSchema: fresh.settings.databaseSchema,
+    };
+  };
 }
