@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { Alerts } from "../alerts/alerts.js";
 import { DeliveryWorker } from "../alerts/delivery.js";
 import { smtpSender } from "../alerts/email.js";
+import { type Checkpointer, startCheckpointer } from "../store/checkpointer.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { KeyChecker } from "./api-keys.js";
 import type { ServiceConfig } from "./config.js";
@@ -39,6 +40,7 @@ export class ScoringService {
   readonly predictions: PredictionService;
   readonly decayStats: DecayStats = { runs: 0, lastRunAt: null, lastChanged: 0 };
   private decayTimer: NodeJS.Timeout | undefined;
+  private checkpointer: Checkpointer | undefined;
   private decayRunning: Promise<unknown> | undefined;
   private stopping = false;
 
@@ -108,6 +110,11 @@ export class ScoringService {
 
   /** Resumes unfinished jobs and queued scoring, and starts the periodic decay pass. */
   startBackground(): void {
+    if (this.database.sqlite) {
+      this.checkpointer = startCheckpointer(this.database.sqlite.name, (err) =>
+        this.log.warn({ err }, "log checkpoints stay on the main thread: the checkpoint worker failed"),
+      );
+    }
     this.scorer.start();
     this.delivery.start();
     void this.publishing.resume();
@@ -161,6 +168,7 @@ export class ScoringService {
    * Events not scored yet stay queued (durably) and are scored at the next start.
    */
   async close(): Promise<void> {
+    this.checkpointer?.stop();
     if (this.decayTimer) clearInterval(this.decayTimer);
     await this.ingestor.drain();
     await this.scorer.stop();
