@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { LedgerLine, Properties } from "../engine/index.js";
-import type { ScoreSnapshot } from "../service/snapshot.js";
+import { historyColumnsOf, type ScoreSnapshot } from "../service/snapshot.js";
 import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { decide, type TriggerState } from "./decide.js";
@@ -242,14 +242,8 @@ async function applyLifecycle(
         previousStage: current?.stage ?? null,
         previousOwner: current?.owner ?? null,
       }),
-      total: after.total,
+      ...historyColumnsOf(after),
       previous_total: after.total,
-      dimensions: JSON.stringify(after.dimensions),
-      band: after.band,
-      temperature: after.temperature,
-      matrix: after.matrix,
-      mql: after.mql ? 1 : 0,
-      disqualified: after.disqualified ? 1 : 0,
     })
     .execute();
 }

@@ -21,7 +21,7 @@ import type { HistoryRow, ScoreRow, ScoringStore, StoredEventRow } from "../stor
 import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import type { ActiveModel } from "./models.js";
-import { sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
+import { historyColumnsOf, sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
 import { jsonObject } from "./util.js";
 
 export type Tx = Transaction<Tables>;
@@ -150,19 +150,15 @@ async function scoreChunk(
       const beforeSnapshot = before ? snapshotOfRow(before) : undefined;
       if (beforeSnapshot && before?.model_version === model.version && sameSnapshot(beforeSnapshot, snapshot))
         continue;
+      // Serialised once for the score row and the history row.
+      const columns = historyColumnsOf(snapshot);
       scoreRows.push({
         contact_id: contact.id,
         model_key: model.key,
         model_version: model.version,
-        total: snapshot.total,
-        dimensions: JSON.stringify(snapshot.dimensions),
-        band: snapshot.band,
-        temperature: snapshot.temperature,
+        ...columns,
         fit_grade: snapshot.fitGrade,
         engagement_grade: snapshot.engagementGrade,
-        matrix: snapshot.matrix,
-        mql: snapshot.mql ? 1 : 0,
-        disqualified: snapshot.disqualified ? 1 : 0,
         as_of_ms: asOfMs,
         updated_ms: nowMs,
       });
@@ -187,14 +183,8 @@ async function scoreChunk(
         as_of_ms: asOfMs,
         cause: cause.cause,
         detail: JSON.stringify(detail),
-        total: snapshot.total,
+        ...columns,
         previous_total: beforeSnapshot?.total ?? null,
-        dimensions: JSON.stringify(snapshot.dimensions),
-        band: snapshot.band,
-        temperature: snapshot.temperature,
-        matrix: snapshot.matrix,
-        mql: snapshot.mql ? 1 : 0,
-        disqualified: snapshot.disqualified ? 1 : 0,
       });
     }
   }

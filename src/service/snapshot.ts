@@ -60,3 +60,16 @@ export function snapshotOfRow(row: ScoreRow): ScoreSnapshot {
     disqualified: row.disqualified === 1,
   };
 }
+
+/** The columns a score history row stores of a snapshot (the scores table adds the grades). */
+export function historyColumnsOf(snapshot: ScoreSnapshot) {
+  return {
+    total: snapshot.total,
+    dimensions: JSON.stringify(snapshot.dimensions),
+    band: snapshot.band,
+    temperature: snapshot.temperature,
+    matrix: snapshot.matrix,
+    mql: snapshot.mql ? 1 : 0,
+    disqualified: snapshot.disqualified ? 1 : 0,
+  };
+}
