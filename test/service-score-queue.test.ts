@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluate, type ScoringEvent } from "../src/engine/index.js";
 import { parseModel } from "../src/model/parse.js";
 import { readTemplate } from "../src/model/template-files.js";
+import { checkConsistency } from "./helpers/consistency.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 
 const DAY = 86_400_000;
@@ -144,6 +145,50 @@ describe.each(BACKENDS)("score queue on %s", (backend) => {
       .where("contact_id", "=", "rex")
       .executeTakeFirstOrThrow();
     expect(stored).toEqual({ total: expected.total, model_version: 2 });
+  });
+
+  it("counts every event once when contacts are merged while a long pass scores them", async () => {
+    // 40 events for each of 120 contacts: on SQLite the pass runs in many short transactions
+    // (slices) with merges free to run between them, moving queued events to their survivor.
+    const contact = (i: number) => `slice-${String(i).padStart(3, "0")}`;
+    const types = ["page_view", "email_open", "email_click", "content_download"];
+    const events = Array.from({ length: 4800 }, (_, i) =>
+      event(`sl${i}`, contact(i % 120), types[i % types.length], (i % 20) + 1, {
+        url: `/blog/${i % 7}`,
+        campaign: "newsletter",
+      }),
+    );
+    for (let i = 0; i < events.length; i += 1200) {
+      const answer = await svc.call("POST", "/v1/events/batch", { events: events.slice(i, i + 1200) });
+      expect(answer.body.accepted).toBe(1200);
+    }
+    const service = svc.server.service;
+    let passEnded = false;
+    const pass = service.scorer.drain().then(() => {
+      passEnded = true;
+    });
+    let mergedDuringPass = 0;
+    for (let i = 0; i < 60; i += 2) {
+      const merged = await svc.call("POST", "/v1/contacts/merge", {
+        // The pass scores contacts in id order: the merged ones (high ids) are still to come.
+        survivorId: contact(i),
+        mergedId: contact(119 - i),
+      });
+      expect(merged.status, merged.text).toBe(200);
+      if (!passEnded) mergedDuringPass++;
+    }
+    await pass;
+    await service.scorer.drain();
+    if (backend === "sqlite") expect(mergedDuringPass).toBeGreaterThan(0);
+    const report = await checkConsistency(service.db, { historyChains: false });
+    expect(report.problems).toEqual([]);
+    expect(report.queued).toBe(0);
+    const survivors = await service.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("contact_id", "=", contact(0))
+      .executeTakeFirstOrThrow();
+    expect(Number(survivors.n)).toBe(80);
   });
 });
 

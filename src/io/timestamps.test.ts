@@ -20,7 +20,14 @@ describe("parseTimestamp", () => {
     ["rejects an empty cell", "", undefined],
     ["rejects a missing value", undefined, undefined],
     ["rejects a letter among digits", "2026-0a-01T09:30:00Z", undefined],
+    ["reads toISOString's milliseconds", "2026-03-01T09:30:00.123Z", "2026-03-01T09:30:00.123Z"],
+    ["rejects a letter among the milliseconds", "2026-03-01T09:30:00.1x3Z", undefined],
+    ["rejects 30 February with milliseconds", "2026-02-30T09:30:00.123Z", undefined],
   ];
+  it("reads what toISOString writes, to the millisecond, for many instants", () => {
+    for (let ms = Date.UTC(1999, 11, 31, 23, 59, 59, 999); ms < Date.UTC(2031, 0, 1); ms += 86_399_937)
+      expect(parseTimestamp(new Date(ms).toISOString())).toBe(ms);
+  });
   for (const [name, input, expected] of cases) {
     it(name, () => {
       const ms = parseTimestamp(input);

@@ -27,23 +27,27 @@ function digits(text: string, from: number, count: number): number {
 }
 
 /**
- * The shape exports use most, "2026-03-01T09:30:00Z", read digit by digit: this runs once per
- * event, and is several times faster than the general pattern below.
+ * The shapes exports and JavaScript's toISOString use most, "2026-03-01T09:30:00Z" and
+ * "2026-03-01T09:30:00.123Z", read digit by digit: this runs once per event, and is several
+ * times faster than the general pattern below.
  */
 function parseUtcSeconds(text: string): number | undefined {
-  if (text.length !== 20 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[19] !== "Z")
+  const withMs = text.length === 24;
+  if (!(text.length === 20 || withMs)) return undefined;
+  if (text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[text.length - 1] !== "Z")
     return undefined;
-  if (text[13] !== ":" || text[16] !== ":") return undefined;
+  if (text[13] !== ":" || text[16] !== ":" || (withMs && text[19] !== ".")) return undefined;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
+  const ms = withMs ? digits(text, 20, 3) : 0;
   // NaN fails every comparison: a non-digit falls through to the general parser, which rejects it.
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return undefined;
-  if (!(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  if (!(hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 function daysInMonth(year: number, month: number): number {

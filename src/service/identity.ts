@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Dialect } from "../store/database.js";
+import { anyOf } from "../store/pg-bulk.js";
 import type { ScoringStore } from "../store/scoring-store.js";
 import { chunks } from "../store/scoring-store.js";
 import type { Tx } from "./score-contacts.js";
@@ -54,7 +55,13 @@ function newContact(id: string, email: string | null, nowMs: number) {
 export async function lockContacts(tx: Tx, dialect: Dialect, ids: readonly string[]): Promise<void> {
   if (dialect !== "postgres") return;
   const sorted = [...new Set(ids)].sort();
-  for (const part of chunks(sorted, 500)) {
-    await tx.selectFrom("contacts").select("id").where("id", "in", part).orderBy("id").forUpdate().execute();
+  for (const part of chunks(sorted, 5000)) {
+    await tx
+      .selectFrom("contacts")
+      .select("id")
+      .where(anyOf("id", part, "text"))
+      .orderBy("id")
+      .forUpdate()
+      .execute();
   }
 }

@@ -148,7 +148,14 @@ async function scoreChunk(
       }
       const before = previous.get(key);
       const beforeSnapshot = before ? snapshotOfRow(before) : undefined;
-      if (beforeSnapshot && before?.model_version === model.version && sameSnapshot(beforeSnapshot, snapshot))
+      // A merge is always recorded: the merged contact's history now belongs to the survivor,
+      // and the survivor's history must end at its current score even when the merge left it as is.
+      if (
+        reason.cause !== "merge" &&
+        beforeSnapshot &&
+        before?.model_version === model.version &&
+        sameSnapshot(beforeSnapshot, snapshot)
+      )
         continue;
       // Serialised once for the score row and the history row.
       const columns = historyColumnsOf(snapshot);

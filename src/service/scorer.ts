@@ -11,7 +11,7 @@ import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { ScoringEvent } from "../engine/index.js";
 import type { Database } from "../store/database.js";
-import { type QueuedEventRow, scoringStore } from "../store/scoring-store.js";
+import { type QueuedEventRow, type ScoringStore, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
@@ -23,6 +23,13 @@ export interface ScorerOptions {
   enabled: boolean;
   /** Most events claimed by one pass (one transaction). */
   batch: number;
+  /**
+   * Most passes at once. PostgreSQL: while a backlog waits, more passes run side by side on
+   * their own connections (they claim disjoint events; a contact in two of them is scored by
+   * one after the other, through its row lock), so the database works while this process
+   * computes. SQLite has one writer: 1.
+   */
+  lanes: number;
   /** How often to look for events queued elsewhere, in ms (0: never). */
   pollMs: number;
   /**
@@ -40,7 +47,8 @@ export interface ScorerStats {
 
 export class Scorer {
   readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0 };
-  private running: Promise<void> | undefined;
+  /** The pass loops under way (at most `lanes`). */
+  private readonly loops = new Set<Promise<void>>();
   private again = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -68,14 +76,19 @@ export class Scorer {
   /** Runs passes until the queue is empty; a kick during a run makes it look again. */
   kick(): void {
     if (this.stopped || !this.options.enabled) return;
-    if (this.running) {
+    if (this.loops.size > 0) {
       this.again = true;
       return;
     }
-    this.running = this.runUntilEmpty().finally(() => {
-      this.running = undefined;
+    this.startLoop();
+  }
+
+  private startLoop(): void {
+    const loop: Promise<void> = this.runUntilEmpty().finally(() => {
+      this.loops.delete(loop);
       for (const listener of this.passListeners.splice(0)) listener();
     });
+    this.loops.add(loop);
   }
 
   private async runUntilEmpty(): Promise<void> {
@@ -100,29 +113,21 @@ export class Scorer {
         for (const listener of this.passListeners.splice(0)) listener();
         if (claimed === 0) break;
         backlog = claimed === this.options.batch;
+        // A full pass means more is waiting: another lane joins while there is room.
+        if (backlog && this.loops.size < this.options.lanes && !this.stopped) this.startLoop();
         // Let ingest commit between passes: scoring must not hold acknowledgements back.
         await new Promise((resolve) => setImmediate(resolve));
       }
     } while (this.again);
   }
 
-  /** One transaction: claim, lock, score, dequeue. Returns the number of events claimed. */
+  /**
+   * Scores queued events; returns how many were claimed. PostgreSQL: one transaction (claim,
+   * lock, score, dequeue), so parallel scorers never apply an event twice. SQLite: see
+   * `slicedPass`.
+   */
   async pass(): Promise<number> {
-    const { database } = this;
-    const count =
-      database.dialect === "sqlite"
-        ? // What a pass writes is derived from stored events, so its commit skips the fsync: the
-          // next ingest commit (synchronous FULL) syncs the log with it, and a pass lost to a
-          // power cut leaves its events queued, to be scored again.
-          await database.db.connection().execute(async (db) => {
-            await sql`pragma synchronous = NORMAL`.execute(db);
-            try {
-              return await this.passIn(db);
-            } finally {
-              await sql`pragma synchronous = FULL`.execute(db);
-            }
-          })
-        : await this.passIn(database.db);
+    const count = this.database.dialect === "sqlite" ? await this.slicedPass() : await this.passIn();
     if (count > 0) {
       this.stats.passes++;
       this.stats.events += count;
@@ -130,34 +135,114 @@ export class Scorer {
     return count;
   }
 
-  private async passIn(db: Kysely<Tables>): Promise<number> {
+  private async passIn(): Promise<number> {
     const { database } = this;
-    return db.transaction().execute(async (tx) => {
+    return database.db.transaction().execute(async (tx) => {
       const store = scoringStore(database, tx);
       const claimed = await store.claimQueued(this.options.batch);
       if (claimed.length === 0) return 0;
       const locked = new Set(claimed.map((row) => row.contact_id));
       await lockContacts(tx, database.dialect, [...locked]);
-      let events = claimed;
-      if (database.dialect === "postgres") {
-        // A merge committed between the claim and the locks moved some events to their
-        // survivor: read their contact again now that it cannot change, and lock the newcomers.
-        events = await store.queuedEvents(claimed.map((row) => row.seq));
-        const moved = [...new Set(events.map((row) => row.contact_id))].filter((id) => !locked.has(id));
-        if (moved.length > 0) await lockContacts(tx, database.dialect, moved);
-      }
-      const { byContact, eventIds } = groupByContact(events);
-      await scoreContacts(
-        store,
-        await this.models.active(tx),
-        [...byContact.keys()].sort(),
-        byContact,
-        { cause: "event", eventIds },
-        this.clock(),
-      );
-      await store.dequeue(claimed.map((row) => row.seq));
+      // A merge committed between the claim and the locks moved some events to their
+      // survivor: read their contact again now that it cannot change, and lock the newcomers.
+      const events = await currentEvents(store, claimed);
+      const moved = [...new Set(events.map((row) => row.contact_id))].filter((id) => !locked.has(id));
+      if (moved.length > 0) await lockContacts(tx, database.dialect, moved);
+      await this.apply(store, tx, events);
+      await store.dequeue(events.map((row) => row.seq));
       return claimed.length;
     });
+  }
+
+  /**
+   * SQLite: reads everything queued (up to `batch`), then scores it contact by contact, in
+   * contact id order, in short transactions (`SLICE_BUDGET_MS` each) with the event loop free
+   * between them. Ingest keeps committing while a pass runs, so under load the next pass finds
+   * several events per contact and scores each contact once for all of them; id order makes each
+   * slice write neighbouring rows, so a page of the state and score tables is written once per
+   * slice instead of once per contact. Each slice reads again which of its events are still
+   * queued and to which contact they now belong (a merge may run between slices).
+   */
+  private async slicedPass(): Promise<number> {
+    const { database } = this;
+    const claimed: QueuedEventRow[] = [];
+    let after = 0;
+    while (claimed.length < this.options.batch) {
+      const limit = Math.min(CLAIM_CHUNK, this.options.batch - claimed.length);
+      // Under the connection's lock: never in the middle of another transaction on it.
+      const rows = await database.db
+        .connection()
+        .execute((db) => scoringStore(database, db).claimQueued(limit, after));
+      for (const row of rows) claimed.push(row);
+      if (rows.length < limit) break;
+      after = rows[rows.length - 1].seq;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (claimed.length === 0) return 0;
+    const byContact = new Map<string, QueuedEventRow[]>();
+    for (const row of claimed) {
+      const list = byContact.get(row.contact_id);
+      if (list) list.push(row);
+      else byContact.set(row.contact_id, [row]);
+    }
+    const contacts = [...byContact.keys()].sort();
+    let scored = 0;
+    let sliceSize = this.sliceSize;
+    for (let start = 0; start < contacts.length && !this.stopped; ) {
+      const slice = contacts.slice(start, start + sliceSize);
+      start += slice.length;
+      const started = performance.now();
+      scored += await this.sqliteSlice(slice.flatMap((id) => byContact.get(id) ?? []));
+      const ms = performance.now() - started;
+      // Slices as long as the budget at the time per contact just measured: short enough for
+      // ingest to answer in time between them.
+      sliceSize = Math.max(
+        8,
+        Math.min(4000, Math.round((slice.length * SLICE_BUDGET_MS) / Math.max(ms, 0.1))),
+      );
+      this.sliceSize = sliceSize;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return scored;
+  }
+
+  /** Contacts per SQLite slice, adapted to the measured time per contact. */
+  private sliceSize = 64;
+
+  /** One slice's transaction; returns the number of events applied. */
+  private async sqliteSlice(claimed: readonly QueuedEventRow[]): Promise<number> {
+    const { database } = this;
+    // What a slice writes is derived from stored events, so its commit skips the fsync: the
+    // next ingest commit (synchronous FULL) syncs the log with it, and a slice lost to a power
+    // cut leaves its events queued, to be scored again.
+    return database.db.connection().execute(async (db) => {
+      await sql`pragma synchronous = NORMAL`.execute(db);
+      try {
+        return await db.transaction().execute(async (tx) => {
+          const store = scoringStore(database, tx);
+          const events = await currentEvents(store, claimed);
+          if (events.length === 0) return 0;
+          await this.apply(store, tx, events);
+          await store.dequeue(events.map((row) => row.seq));
+          return events.length;
+        });
+      } finally {
+        await sql`pragma synchronous = FULL`.execute(db);
+      }
+    });
+  }
+
+  /** Advances the contacts of these events by them, under every published model. */
+  private async apply(store: ScoringStore, tx: Kysely<Tables>, events: readonly QueuedEventRow[]) {
+    const { byContact, eventIds } = groupByContact(events);
+    await scoreContacts(
+      store,
+      await this.models.active(tx),
+      [...byContact.keys()].sort(),
+      byContact,
+      { cause: "event", eventIds },
+      this.clock(),
+    );
   }
 
   /**
@@ -179,7 +264,7 @@ export class Scorer {
 
   /** Scores everything queued now, even on an ingest-only process (import, demo seed, tests). */
   async drain(): Promise<void> {
-    if (this.running) await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
     while (!this.stopped && (await this.pass()) > 0) {
       for (const listener of this.passListeners.splice(0)) listener();
     }
@@ -197,7 +282,7 @@ export class Scorer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
   }
 
   private async stillQueued(seqs: readonly number[]): Promise<number[]> {
@@ -223,6 +308,25 @@ export class Scorer {
       });
     });
   }
+}
+
+/** Most queued events read by one query of a SQLite pass. */
+const CLAIM_CHUNK = 10_000;
+
+/** Target duration of one SQLite slice, in ms. */
+const SLICE_BUDGET_MS = 8;
+
+/** The claimed events still queued, each with its contact as stored now (merges move events). */
+async function currentEvents(
+  store: ScoringStore,
+  claimed: readonly QueuedEventRow[],
+): Promise<QueuedEventRow[]> {
+  const current = await store.queuedContacts(claimed.map((row) => row.seq));
+  return claimed.flatMap((row) => {
+    const contactId = current.get(row.seq);
+    if (contactId === undefined) return [];
+    return contactId === row.contact_id ? [row] : [{ ...row, contact_id: contactId }];
+  });
 }
 
 function groupByContact(rows: readonly QueuedEventRow[]) {

@@ -54,10 +54,11 @@ export class ScoringService {
     const { db, dialect } = database;
     this.scorer = new Scorer(database, this.models, log, clock, {
       enabled: config.scoring,
-      // A most: under load a pass takes what gathered since the last one, and bigger passes write
-      // each page of the state and score tables once for more events (measured: 1,000 events per
-      // pass 9.9k events/s, 5,000 17k, 20,000 33k on SQLite in-process).
-      batch: dialect === "sqlite" ? 20_000 : 5_000,
+      // At most: under load a pass takes what gathered since the last one, and the more events
+      // per contact a pass holds, the fewer times each contact is scored and written. SQLite
+      // passes run in short slices (ingest answers between them), so they can be large.
+      batch: dialect === "sqlite" ? 100_000 : 5_000,
+      lanes: dialect === "sqlite" ? 1 : 3,
       pollMs: 1000,
       minPassIntervalMs: 20,
     });

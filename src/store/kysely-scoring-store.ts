@@ -1,6 +1,7 @@
-/** The scoring store on PostgreSQL (and any Kysely backend): IN lists and multi-row statements. */
+/** The scoring store on PostgreSQL: IN lists for reads, one array per column for bulk writes. */
 import type { Kysely } from "kysely";
-import { chunks, groupEvents, IN_LIST } from "./rows.js";
+import { anyOf, bulkInsert, type ColumnTypes } from "./pg-bulk.js";
+import { chunks, groupEvents } from "./rows.js";
 import type {
   ContactRow,
   EventRow,
@@ -12,7 +13,55 @@ import type {
 } from "./scoring-store.js";
 import type { Tables } from "./tables.js";
 
-/** PostgreSQL (and any Kysely backend): IN lists and multi-row statements. */
+const STATE_TYPES: ColumnTypes<StateRow> = {
+  contact_id: "text",
+  model_key: "text",
+  model_version: "integer",
+  state: "text",
+};
+
+const SCORE_TYPES: ColumnTypes<ScoreRow> = {
+  contact_id: "text",
+  model_key: "text",
+  model_version: "integer",
+  total: "float8",
+  dimensions: "text",
+  band: "text",
+  temperature: "text",
+  fit_grade: "text",
+  engagement_grade: "text",
+  matrix: "text",
+  mql: "integer",
+  disqualified: "integer",
+  as_of_ms: "bigint",
+  updated_ms: "bigint",
+};
+
+const HISTORY_TYPES: ColumnTypes<HistoryRow> = {
+  contact_id: "text",
+  model_key: "text",
+  model_version: "integer",
+  at_ms: "bigint",
+  as_of_ms: "bigint",
+  cause: "text",
+  detail: "text",
+  total: "float8",
+  previous_total: "float8",
+  dimensions: "text",
+  band: "text",
+  temperature: "text",
+  matrix: "text",
+  mql: "integer",
+  disqualified: "integer",
+};
+
+/** Keys per `= any(array)` read: one parameter whatever its length, so lists can be long. */
+const ANY_LIST = 5000;
+
+/** Rows per bulk statement: bounded, so one statement never carries megabytes. */
+const BULK_ROWS = 2000;
+
+/** PostgreSQL: IN lists for reads, one array per column for bulk writes. */
 export class KyselyScoringStore implements ScoringStore {
   constructor(private readonly db: Kysely<Tables>) {}
 
@@ -22,7 +71,7 @@ export class KyselyScoringStore implements ScoringStore {
 
   private async inList<R>(ids: readonly string[], run: (part: string[]) => Promise<R[]>): Promise<R[]> {
     const out: R[] = [];
-    for (const part of chunks([...new Set(ids)], IN_LIST)) out.push(...(await run(part)));
+    for (const part of chunks([...new Set(ids)], ANY_LIST)) out.push(...(await run(part)));
     return out;
   }
 
@@ -31,26 +80,38 @@ export class KyselyScoringStore implements ScoringStore {
       this.db
         .selectFrom("contacts")
         .select(["id", "email", "company_id", "properties"])
-        .where("id", "in", part)
+        .where(anyOf("id", part, "text"))
         .execute(),
     );
   }
 
   companies(ids: readonly string[]) {
     return this.inList(ids, (part) =>
-      this.db.selectFrom("companies").select(["id", "properties"]).where("id", "in", part).execute(),
+      this.db
+        .selectFrom("companies")
+        .select(["id", "properties"])
+        .where(anyOf("id", part, "text"))
+        .execute(),
     );
   }
 
   states(ids: readonly string[]) {
     return this.inList(ids, (part) =>
-      this.db.selectFrom("contact_states").selectAll().where("contact_id", "in", part).execute(),
+      this.db
+        .selectFrom("contact_states")
+        .selectAll()
+        .where(anyOf("contact_id", part, "text"))
+        .execute(),
     );
   }
 
   scores(ids: readonly string[]) {
     return this.inList(ids, (part) =>
-      this.db.selectFrom("scores").selectAll().where("contact_id", "in", part).execute(),
+      this.db
+        .selectFrom("scores")
+        .selectAll()
+        .where(anyOf("contact_id", part, "text"))
+        .execute(),
     );
   }
 
@@ -59,7 +120,7 @@ export class KyselyScoringStore implements ScoringStore {
       this.db
         .selectFrom("events")
         .select(["contact_id", "event_id", "type", "time_ms", "properties"])
-        .where("contact_id", "in", part)
+        .where(anyOf("contact_id", part, "text"))
         .where(({ not, exists, selectFrom }) =>
           not(exists(selectFrom("score_queue").select("seq").whereRef("score_queue.seq", "=", "events.seq"))),
         )
@@ -76,34 +137,39 @@ export class KyselyScoringStore implements ScoringStore {
         .execute();
   }
 
-  async claimQueued(limit: number) {
-    const claimed = await this.db
-      .selectFrom("score_queue")
-      .select("seq")
-      .orderBy("seq")
+  async claimQueued(limit: number, afterSeq = 0) {
+    // One read with the events; only the queue rows are locked (FOR UPDATE OF), not the events.
+    return this.db
+      .selectFrom("score_queue as q")
+      .innerJoin("events as e", "e.seq", "q.seq")
+      .select(["e.seq", "e.contact_id", "e.event_id", "e.type", "e.time_ms", "e.properties"])
+      .where("q.seq", ">", afterSeq)
+      .orderBy("q.seq")
       .limit(limit)
-      .forUpdate()
+      .forUpdate("q")
       .skipLocked()
       .execute();
-    return this.queuedEvents(claimed.map((row) => row.seq));
   }
 
-  async queuedEvents(seqs: readonly number[]) {
-    const rows: QueuedEventRow[] = [];
-    for (const part of chunks(seqs, IN_LIST))
-      rows.push(
-        ...(await this.db
-          .selectFrom("events")
-          .select(["seq", "contact_id", "event_id", "type", "time_ms", "properties"])
-          .where("seq", "in", part)
-          .execute()),
-      );
-    return rows;
+  async queuedContacts(seqs: readonly number[]) {
+    const out = new Map<number, string>();
+    for (const part of chunks(seqs, ANY_LIST))
+      for (const row of await this.db
+        .selectFrom("score_queue as q")
+        .innerJoin("events as e", "e.seq", "q.seq")
+        .select(["e.seq", "e.contact_id"])
+        .where(anyOf("q.seq", part, "bigint"))
+        .execute())
+        out.set(row.seq, row.contact_id);
+    return out;
   }
 
   async dequeue(seqs: readonly number[]) {
-    for (const part of chunks(seqs, IN_LIST))
-      await this.db.deleteFrom("score_queue").where("seq", "in", part).execute();
+    for (const part of chunks(seqs, ANY_LIST))
+      await this.db
+        .deleteFrom("score_queue")
+        .where(anyOf("seq", part, "bigint"))
+        .execute();
   }
 
   async aliases(ids: readonly string[]) {
@@ -111,7 +177,7 @@ export class KyselyScoringStore implements ScoringStore {
       this.db
         .selectFrom("contact_aliases")
         .select(["alias_id", "contact_id"])
-        .where("alias_id", "in", part)
+        .where(anyOf("alias_id", part, "text"))
         .execute(),
     );
     return new Map(rows.map((row) => [row.alias_id, row.contact_id]));
@@ -119,7 +185,11 @@ export class KyselyScoringStore implements ScoringStore {
 
   async contactIdsByEmail(emails: readonly string[]) {
     const rows = await this.inList(emails, (part) =>
-      this.db.selectFrom("contacts").select(["id", "email"]).where("email", "in", part).execute(),
+      this.db
+        .selectFrom("contacts")
+        .select(["id", "email"])
+        .where(anyOf("email", part, "text"))
+        .execute(),
     );
     return new Map(rows.flatMap((row) => (row.email ? [[row.email, row.id] as const] : [])));
   }
@@ -169,46 +239,21 @@ export class KyselyScoringStore implements ScoringStore {
   }
 
   async writeStates(rows: readonly StateRow[]) {
-    for (const part of chunks(rows, 500)) {
-      await this.db
-        .insertInto("contact_states")
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(["contact_id", "model_key"]).doUpdateSet((eb) => ({
-            model_version: eb.ref("excluded.model_version"),
-            state: eb.ref("excluded.state"),
-          })),
-        )
-        .execute();
-    }
+    for (const part of chunks(rows, BULK_ROWS))
+      await bulkInsert(this.db, "contact_states", part, STATE_TYPES, {
+        key: ["contact_id", "model_key"],
+        update: ["model_version", "state"],
+      });
   }
 
   async writeScores(rows: readonly ScoreRow[]) {
-    for (const part of chunks(rows, 300)) {
-      await this.db
-        .insertInto("scores")
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(["contact_id", "model_key"]).doUpdateSet((eb) => ({
-            model_version: eb.ref("excluded.model_version"),
-            total: eb.ref("excluded.total"),
-            dimensions: eb.ref("excluded.dimensions"),
-            band: eb.ref("excluded.band"),
-            temperature: eb.ref("excluded.temperature"),
-            fit_grade: eb.ref("excluded.fit_grade"),
-            engagement_grade: eb.ref("excluded.engagement_grade"),
-            matrix: eb.ref("excluded.matrix"),
-            mql: eb.ref("excluded.mql"),
-            disqualified: eb.ref("excluded.disqualified"),
-            as_of_ms: eb.ref("excluded.as_of_ms"),
-            updated_ms: eb.ref("excluded.updated_ms"),
-          })),
-        )
-        .execute();
-    }
+    const update = Object.keys(SCORE_TYPES).filter((c) => c !== "contact_id" && c !== "model_key");
+    for (const part of chunks(rows, BULK_ROWS))
+      await bulkInsert(this.db, "scores", part, SCORE_TYPES, { key: ["contact_id", "model_key"], update });
   }
 
   async appendHistory(rows: readonly HistoryRow[]) {
-    for (const part of chunks(rows, 200)) await this.db.insertInto("score_history").values(part).execute();
+    for (const part of chunks(rows, BULK_ROWS))
+      await bulkInsert(this.db, "score_history", part, HISTORY_TYPES);
   }
 }

@@ -47,13 +47,13 @@ export interface ScoringStore {
   /** Puts stored events in the score queue. */
   enqueue(seqs: readonly number[]): Promise<void>;
   /**
-   * Claims up to `limit` queued events, oldest first, with their current contact. On
-   * PostgreSQL the queue rows stay locked until commit and rows another transaction holds are
-   * skipped, so parallel scorers never claim one event twice.
+   * Claims up to `limit` queued events after seq `afterSeq`, oldest first, with their current
+   * contact. On PostgreSQL the queue rows stay locked until commit and rows another transaction
+   * holds are skipped, so parallel scorers never claim one event twice.
    */
-  claimQueued(limit: number): Promise<QueuedEventRow[]>;
-  /** The events of these queue rows as stored now (their contact may have changed by a merge). */
-  queuedEvents(seqs: readonly number[]): Promise<QueuedEventRow[]>;
+  claimQueued(limit: number, afterSeq?: number): Promise<QueuedEventRow[]>;
+  /** Which of these events are still queued, with their contact as stored now (merges move events), by seq. */
+  queuedContacts(seqs: readonly number[]): Promise<Map<number, string>>;
   /** Removes applied events from the queue (in the transaction that applied them). */
   dequeue(seqs: readonly number[]): Promise<void>;
   /** Sets email, company and properties of existing contacts. */

@@ -110,20 +110,20 @@ export class SqliteScoringStore implements ScoringStore {
     for (const seq of seqs) statement.run(seq);
   }
 
-  async claimQueued(limit: number) {
+  async claimQueued(limit: number, afterSeq = 0) {
     return this.statement(
-      "select e.seq, e.contact_id, e.event_id, e.type, e.time_ms, e.properties from score_queue q join events e on e.seq = q.seq order by q.seq limit ?",
-    ).all(limit) as QueuedEventRow[];
+      "select e.seq, e.contact_id, e.event_id, e.type, e.time_ms, e.properties from score_queue q join events e on e.seq = q.seq where q.seq > ? order by q.seq limit ?",
+    ).all(afterSeq, limit) as QueuedEventRow[];
   }
 
-  async queuedEvents(seqs: readonly number[]) {
+  async queuedContacts(seqs: readonly number[]) {
     const statement = this.statement(
-      "select seq, contact_id, event_id, type, time_ms, properties from events where seq = ?",
-    );
-    const out: QueuedEventRow[] = [];
+      "select e.contact_id from score_queue q join events e on e.seq = q.seq where q.seq = ?",
+    ).pluck();
+    const out = new Map<number, string>();
     for (const seq of seqs) {
-      const row = statement.get(seq) as QueuedEventRow | undefined;
-      if (row) out.push(row);
+      const contactId = statement.get(seq) as string | undefined;
+      if (contactId !== undefined) out.set(seq, contactId);
     }
     return out;
   }
