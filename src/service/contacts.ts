@@ -11,6 +11,7 @@ import { notFound, RequestError } from "./errors.js";
 import { type ContactRef, lockContacts, normaliseEmail, resolveContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import { scoreContacts, type Tx } from "./score-contacts.js";
+import { noteEventsMoved } from "./scorer.js";
 import { jsonObject } from "./util.js";
 
 export interface ContactUpdate extends ContactRef {
@@ -237,6 +238,7 @@ export class ContactStore {
         })
         .where("id", "=", survivorId)
         .execute();
+      noteEventsMoved(this.database);
       await tx
         .updateTable("events")
         .set({ contact_id: survivorId })

@@ -58,7 +58,6 @@ export class ScoringService {
       // per contact a pass holds, the fewer times each contact is scored and written. SQLite
       // passes run in short slices (ingest answers between them), so they can be large.
       batch: dialect === "sqlite" ? 100_000 : 5_000,
-      lanes: dialect === "sqlite" ? 1 : 3,
       pollMs: 1000,
       minPassIntervalMs: 20,
     });

@@ -2,15 +2,7 @@
 import type { Kysely } from "kysely";
 import { anyOf, bulkInsert, type ColumnTypes } from "./pg-bulk.js";
 import { chunks, groupEvents } from "./rows.js";
-import type {
-  ContactRow,
-  EventRow,
-  HistoryRow,
-  QueuedEventRow,
-  ScoreRow,
-  ScoringStore,
-  StateRow,
-} from "./scoring-store.js";
+import type { ContactRow, EventRow, HistoryRow, ScoreRow, ScoringStore, StateRow } from "./scoring-store.js";
 import type { Tables } from "./tables.js";
 
 const STATE_TYPES: ColumnTypes<StateRow> = {
