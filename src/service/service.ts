@@ -56,8 +56,10 @@ export class ScoringService {
       enabled: config.scoring,
       // At most: under load a pass takes what gathered since the last one, and the more events
       // per contact a pass holds, the fewer times each contact is scored and written. SQLite
-      // passes run in short slices (ingest answers between them), so they can be large.
-      batch: dialect === "sqlite" ? 100_000 : 5_000,
+      // passes run in short slices (ingest answers between them), so they can be large. On
+      // PostgreSQL a pass is one transaction holding its contacts' locks (a merge or property
+      // change of one of them waits for it): 20,000 scored 5.3k events/s over HTTP, 5,000 3.0k.
+      batch: dialect === "sqlite" ? 100_000 : 20_000,
       pollMs: 1000,
       minPassIntervalMs: 20,
     });
