@@ -1,11 +1,12 @@
 /**
  * The scorer: applies queued events to their contacts' scores. Ingest answers once events are
- * durable and kicks the scorer; a pass claims the oldest queued events (up to `batch`), locks
- * their contacts, advances each contact's state once for all of its claimed events, writes
- * scores and history, and dequeues the events, all in one transaction. Under load the queue
- * grows between passes, so a pass serves many requests and each contact is written once per
- * pass instead of once per event. A poll timer picks up events queued by another process
- * (PostgreSQL) or left queued by a crash.
+ * durable and kicks the scorer. On PostgreSQL a pass claims the oldest queued events (up to
+ * `batch`), locks their contacts, advances each contact's state once for all of its claimed
+ * events, writes scores and history, and dequeues the events, all in one transaction. On SQLite
+ * a pass reads the queue, then does the same contact by contact in short transactions (see
+ * `slicedPass`). Under load the queue grows while a pass runs, so the next pass serves many
+ * requests and each contact is written once for many events. A poll timer picks up events
+ * queued by another process (PostgreSQL) or left queued by a crash.
  */
 import type BetterSqlite3 from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
@@ -22,7 +23,7 @@ import { jsonObject } from "./util.js";
 export interface ScorerOptions {
   /** False on ingest-only processes: no pass runs unless called directly. */
   enabled: boolean;
-  /** Most events claimed by one pass (one transaction). */
+  /** Most events claimed by one pass. */
   batch: number;
   /** How often to look for events queued elsewhere, in ms (0: never). */
   pollMs: number;
@@ -149,11 +150,12 @@ export class Scorer {
   /**
    * SQLite: reads everything queued (up to `batch`), then scores it contact by contact, in
    * contact id order, in short transactions (`SLICE_BUDGET_MS` each, longer under a backlog)
-   * with the event loop free between them. Ingest keeps committing while a pass runs, so under load the next pass finds
-   * several events per contact and scores each contact once for all of them; id order makes each
-   * slice write neighbouring rows, so a page of the state and score tables is written once per
-   * slice instead of once per contact. Each slice reads again which of its events are still
-   * queued and to which contact they now belong (a merge may run between slices).
+   * with the event loop free between them. Ingest keeps committing while a pass runs, so under
+   * load the next pass finds several events per contact and scores each contact once for all of
+   * them; id order makes each slice write neighbouring rows, so a page of the state and score
+   * tables is written once per slice instead of once per contact. When a merge (or another
+   * process) may have moved or scored some of them, a slice first reads again which of its
+   * events are still queued and to which contact they now belong.
    */
   private async slicedPass(): Promise<number> {
     const { database } = this;
@@ -221,18 +223,24 @@ export class Scorer {
     // cut leaves its events queued, to be scored again.
     return database.db.connection().execute(async (db) => {
       await sql`pragma synchronous = NORMAL`.execute(db);
+      // BEGIN IMMEDIATE takes the write lock first: another process on this file (which SQLite
+      // is not meant for, but may happen) then waits for the slice instead of making it fail.
+      await sql`begin immediate`.execute(db);
       try {
-        return await db.transaction().execute(async (tx) => {
-          const store = scoringStore(database, tx);
-          // A first read fixes the transaction's snapshot: data_version is then that of the
-          // snapshot, and a commit by another process after it makes this slice's writes fail.
-          startSnapshot(database);
-          const events = unchanged() ? claimed : await currentEvents(store, claimed);
-          if (events.length === 0) return 0;
-          await this.apply(store, tx, events);
+        const store = scoringStore(database, db);
+        // A first read fixes the transaction's snapshot, and data_version is that of the snapshot.
+        startSnapshot(database);
+        const events = unchanged() ? claimed : await currentEvents(store, claimed);
+        if (events.length > 0) {
+          await this.apply(store, db, events);
           await store.dequeue(events.map((row) => row.seq));
-          return events.length;
-        });
+        }
+        await sql`commit`.execute(db);
+        return events.length;
+      } catch (error) {
+        // The error says what went wrong; a failing rollback (none under way) would hide it.
+        await sql`rollback`.execute(db).catch(() => undefined);
+        throw error;
       } finally {
         await sql`pragma synchronous = FULL`.execute(db);
       }

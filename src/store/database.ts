@@ -5,12 +5,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import { initial } from "./migrations/001-initial.js";
 import { scoreQueue } from "./migrations/002-score-queue.js";
 import { alerts } from "./migrations/003-alerts.js";
 import { predictive } from "./migrations/004-predictive.js";
+import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -83,7 +84,7 @@ async function openSqlite(dataDir: string): Promise<Database> {
   // 64 MB of page cache: scoring reads and rewrites scattered pages (states, scores, indexes).
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   await migrate(db, "sqlite");
   return { db, dialect: "sqlite", sqlite, location: file, close: () => db.destroy() };
 }

@@ -79,10 +79,15 @@ export async function killLeftoverServers(): Promise<void> {
 }
 
 /** Starts `leadscore serve --port 0` and resolves once its banner names the URL. */
-export async function spawnServer(database: ChildDatabase, timeoutMs = 20_000): Promise<ServerProcess> {
+export async function spawnServer(
+  database: ChildDatabase,
+  timeoutMs = 20_000,
+  /** More environment variables (LEADSCORE_SCORING=off...). */
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
   const child = spawn("node", [BIN, "serve", "--port", "0", "--host", "127.0.0.1"], {
     cwd: ROOT,
-    env: childEnv(database),
+    env: { ...childEnv(database), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
