@@ -3,13 +3,15 @@
  * predictive training and prediction (bench/predict-train.ts). Sizes default to 100k contacts /
  * 5M events and 1M contacts / 50M events; `--sizes 100k` (or BENCH_SIZES=100k) runs fewer.
  * `--ingest-only` runs only the ingest part, `--no-ingest` skips it; `--predict-only` runs only
- * the predictive part, `--no-predict` skips it. Prints tables and writes
+ * the predictive part, `--no-predict` skips it; `--inprocess` runs only the in-process SQLite
+ * ingest breakdown (bench/ingest-inprocess.ts). Prints tables and writes
  * bench/out/batch-<date>.json, bench/out/ingest-<date>.json and bench/out/predict-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
 import { buildDataset, countDifferences, timeEngine, timeReference } from "./evaluator.js";
 import { benchIngest, ingestOptions, ingestTable } from "./ingest.js";
+import { benchIngestInProcess, inProcessEvents, inProcessTable } from "./ingest-inprocess.js";
 import { benchPredictTraining, type PredictTrainingResult } from "./predict-train.js";
 
 const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
@@ -168,8 +170,18 @@ async function predictive(): Promise<void> {
   process.stdout.write(`\nwritten ${file}\n`);
 }
 
+async function inProcess(): Promise<void> {
+  const report = await benchIngestInProcess(inProcessEvents(process.argv));
+  process.stdout.write(`\n${inProcessTable(report)}\n`);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/inprocess-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify({ node: process.version, ...report }, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
 async function main(): Promise<void> {
   const has = (flag: string) => process.argv.includes(flag);
+  if (has("--inprocess")) return inProcess();
   const ingestOnly = has("--ingest-only");
   const predictOnly = has("--predict-only");
   if (ingestOnly && has("--no-ingest")) throw new Error("--ingest-only and --no-ingest exclude each other");
