@@ -40,6 +40,16 @@ export function setupData(contacts: number, seed: number): SetupData {
   return { companies, contacts: people };
 }
 
+/** An event as `POST /v1/events` takes it. */
+export interface ApiEvent {
+  id: string;
+  contactId?: string;
+  email?: string;
+  type: string;
+  timestamp: string;
+  properties: Record<string, unknown>;
+}
+
 type EventType =
   | "page_view"
   | "email_open"
@@ -92,7 +102,7 @@ export class EventFactory {
   }
 
   /** One event of a random contact, within the last hour, as the API takes it. */
-  event(nowMs: number): Record<string, unknown> {
+  event(nowMs: number): ApiEvent {
     const random = this.random;
     const contact = random.pick(this.contacts);
     const type = random.pickWeighted(this.types);

@@ -107,14 +107,7 @@ export async function benchIngestInProcess(events: number): Promise<InProcessRep
     const factory = new EventFactory(`inproc${Date.now().toString(36)}`, data.contacts, 1);
     const request = (): IncomingEvent[] =>
       Array.from({ length: PER_REQUEST }, () => {
-        const event = factory.event(Date.now()) as {
-          id: string;
-          contactId?: string;
-          email?: string;
-          type: string;
-          timestamp: string;
-          properties: Record<string, unknown>;
-        };
+        const event = factory.event(Date.now());
         return {
           id: event.id,
           contactId: event.contactId,

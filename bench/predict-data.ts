@@ -6,6 +6,7 @@
  * several columns. Conversion is drawn from the logistic of the sum of the effects.
  */
 
+import { parse } from "csv-parse/sync";
 import { Random, sigmoid, type WeightedTable, weightedTable } from "../src/demo/random.js";
 import type { CategoricalColumn, Dataset, FeatureColumn, NumericColumn } from "../src/predict/dataset.js";
 
@@ -113,3 +114,36 @@ export function datasetToCsv(dataset: Dataset, labelName = "converted"): string 
 
 /** The synthetic table of the scikit-learn reference (bench/reference/synthetic-hgb.json). */
 export const REFERENCE_SYNTHETIC = { rows: 20_000, seed: 7 } as const;
+
+const MISSING = new Set(["", "Select"]);
+
+/**
+ * CSV text to a Dataset as the scikit-learn reference reads it (bench/reference/): empty or
+ * "Select" is missing, all-number columns numeric, the rest categorical with levels sorted.
+ */
+export function readTable(text: string, label: string, exclude: readonly string[]): Dataset {
+  const records: string[][] = parse(text, { bom: true, relaxColumnCount: false });
+  const [header, ...body] = records;
+  const features: FeatureColumn[] = [];
+  let labels: Uint8Array | undefined;
+  header.forEach((name, j) => {
+    const raw = body.map((record) => record[j].trim());
+    if (name === label) labels = Uint8Array.from(raw, Number);
+    if (name === label || exclude.includes(name)) return;
+    const present = raw.filter((v) => !MISSING.has(v));
+    if (present.every((v) => Number.isFinite(Number(v)))) {
+      const values = Float64Array.from(raw, (v) => (MISSING.has(v) ? Number.NaN : Number(v)));
+      features.push({ kind: "numeric", name, values });
+      return;
+    }
+    const levels = [...new Set(present)].sort();
+    const code = new Map(levels.map((level, i) => [level, i]));
+    features.push({
+      kind: "categorical",
+      name,
+      levels,
+      codes: Int32Array.from(raw, (v) => code.get(v) ?? -1),
+    });
+  });
+  return { rows: body.length, features, label: labels };
+}

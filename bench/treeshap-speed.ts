@@ -12,14 +12,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse } from "csv-parse/sync";
-import type { Dataset, FeatureColumn } from "../src/predict/dataset.js";
+import type { Dataset } from "../src/predict/dataset.js";
 import { trainGbdt } from "../src/predict/gbdt/boosting.js";
 import { compileGbdt } from "../src/predict/gbdt/predict.js";
 import { treeShapCompiled } from "../src/predict/treeshap.js";
-import { syntheticLeads } from "./predict-data.js";
+import { readTable, syntheticLeads } from "./predict-data.js";
 
-const MISSING = new Set(["", "Select"]);
 const EXCLUDED = ["Prospect ID", "Lead Number"];
 
 function repoRoot(): string {
@@ -37,36 +35,6 @@ function timeRuns(runs: number, work: () => void): number {
     seconds.push((performance.now() - start) / 1000);
   }
   return seconds.sort((a, b) => a - b)[Math.floor(runs / 2)];
-}
-
-/** Leads.csv as the accuracy test reads it: empty or "Select" missing, all-number columns numeric. */
-function readLeads(path: string): Dataset {
-  const [header, ...body]: string[][] = parse(readFileSync(path, "utf8"), { bom: true });
-  const features: FeatureColumn[] = [];
-  let label = new Uint8Array(0);
-  header.forEach((name, j) => {
-    const raw = body.map((record) => record[j].trim());
-    if (name === "Converted") label = Uint8Array.from(raw, Number);
-    if (name === "Converted" || EXCLUDED.includes(name)) return;
-    const present = raw.filter((v) => !MISSING.has(v));
-    if (present.every((v) => Number.isFinite(Number(v)))) {
-      features.push({
-        kind: "numeric",
-        name,
-        values: Float64Array.from(raw, (v) => (MISSING.has(v) ? Number.NaN : Number(v))),
-      });
-      return;
-    }
-    const levels = [...new Set(present)].sort();
-    const code = new Map(levels.map((level, i) => [level, i]));
-    features.push({
-      kind: "categorical",
-      name,
-      levels,
-      codes: Int32Array.from(raw, (v) => code.get(v) ?? -1),
-    });
-  });
-  return { rows: body.length, features, label };
 }
 
 export interface ShapSpeed {
@@ -88,7 +56,10 @@ export function timeTreeShap(table: string, data: Dataset, runs: number): ShapSp
 function main(): void {
   const leads = process.env.LEADS_CSV ?? join(repoRoot(), "../shared/data/x-education-leads/Leads.csv");
   const results: ShapSpeed[] = [];
-  if (existsSync(leads)) results.push(timeTreeShap("x-education", readLeads(leads), 3));
+  if (existsSync(leads))
+    results.push(
+      timeTreeShap("x-education", readTable(readFileSync(leads, "utf8"), "Converted", EXCLUDED), 3),
+    );
   else process.stderr.write(`X Education skipped: ${leads} is absent\n`);
   if (!process.argv.includes("--leads-only")) {
     results.push(timeTreeShap("synthetic-50k", syntheticLeads(50_000, 1), 1));

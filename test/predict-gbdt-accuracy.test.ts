@@ -7,15 +7,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { datasetToCsv, REFERENCE_SYNTHETIC, syntheticLeads } from "../bench/predict-data.js";
-import { type Dataset, type FeatureColumn, takeRows } from "../src/predict/dataset.js";
+import { datasetToCsv, REFERENCE_SYNTHETIC, readTable, syntheticLeads } from "../bench/predict-data.js";
+import { type Dataset, takeRows } from "../src/predict/dataset.js";
 import { predictProbability, trainGbdt } from "../src/predict/gbdt/index.js";
 import { ROOT, rocAuc } from "./helpers/cli.js";
 
 const LEADS = join(ROOT, "../shared/data/x-education-leads/Leads.csv");
-const MISSING = new Set(["", "Select"]);
 
 interface Reference {
   figures: Record<string, { rocAuc: number; columns?: number }> & { rocAuc?: number };
@@ -27,34 +25,6 @@ interface Reference {
 
 const reference = (name: string): Reference =>
   JSON.parse(readFileSync(join(ROOT, `bench/reference/${name}-hgb.json`), "utf8"));
-
-/** CSV text to a Dataset: empty or "Select" is missing, all-number columns numeric, the rest categorical. */
-function readTable(text: string, label: string, exclude: readonly string[]): Dataset {
-  const records: string[][] = parse(text, { bom: true, relaxColumnCount: false });
-  const [header, ...body] = records;
-  const features: FeatureColumn[] = [];
-  let labels: Uint8Array | undefined;
-  header.forEach((name, j) => {
-    const raw = body.map((record) => record[j].trim());
-    if (name === label) labels = Uint8Array.from(raw, Number);
-    if (name === label || exclude.includes(name)) return;
-    const present = raw.filter((v) => !MISSING.has(v));
-    if (present.every((v) => Number.isFinite(Number(v)))) {
-      const values = Float64Array.from(raw, (v) => (MISSING.has(v) ? Number.NaN : Number(v)));
-      features.push({ kind: "numeric", name, values });
-      return;
-    }
-    const levels = [...new Set(present)].sort();
-    const code = new Map(levels.map((level, i) => [level, i]));
-    features.push({
-      kind: "categorical",
-      name,
-      levels,
-      codes: Int32Array.from(raw, (v) => code.get(v) ?? -1),
-    });
-  });
-  return { rows: body.length, features, label: labels };
-}
 
 function holdoutAuc(data: Dataset, testRows: number[]): number {
   const test = new Set(testRows);

@@ -223,28 +223,33 @@ export class Scorer {
     // cut leaves its events queued, to be scored again.
     return database.db.connection().execute(async (db) => {
       await sql`pragma synchronous = NORMAL`.execute(db);
-      // BEGIN IMMEDIATE takes the write lock first: another process on this file (which SQLite
-      // is not meant for, but may happen) then waits for the slice instead of making it fail.
-      await sql`begin immediate`.execute(db);
       try {
-        const store = scoringStore(database, db);
-        // A first read fixes the transaction's snapshot, and data_version is that of the snapshot.
-        startSnapshot(database);
-        const events = unchanged() ? claimed : await currentEvents(store, claimed);
-        if (events.length > 0) {
-          await this.apply(store, db, events);
+        // Transactions begin IMMEDIATE on SQLite (store/sqlite-dialect.ts): another process on
+        // this file waits for the slice instead of making it fail.
+        return await db.transaction().execute(async (tx) => {
+          const store = scoringStore(database, tx);
+          // A first read fixes the transaction's snapshot, and data_version is that of the snapshot.
+          this.startSnapshot();
+          const events = unchanged() ? claimed : await currentEvents(store, claimed);
+          if (events.length === 0) return 0;
+          await this.apply(store, tx, events);
           await store.dequeue(events.map((row) => row.seq));
-        }
-        await sql`commit`.execute(db);
-        return events.length;
-      } catch (error) {
-        // The error says what went wrong; a failing rollback (none under way) would hide it.
-        await sql`rollback`.execute(db).catch(() => undefined);
-        throw error;
+          return events.length;
+        });
       } finally {
         await sql`pragma synchronous = FULL`.execute(db);
       }
     });
+  }
+
+  private snapshotProbe: BetterSqlite3.Statement | undefined;
+
+  /** Reads one row, so that the SQLite transaction under way has its snapshot. */
+  private startSnapshot(): void {
+    const sqlite = this.database.sqlite;
+    if (!sqlite) return;
+    this.snapshotProbe ??= sqlite.prepare("select 1 from model_heads limit 1");
+    this.snapshotProbe.get();
   }
 
   /** Advances the contacts of these events by them, under every published model. */
@@ -338,20 +343,6 @@ export function noteEventsMoved(database: Database): void {
 
 function eventMovesOf(database: Database): number {
   return eventMoves.get(database) ?? 0;
-}
-
-const snapshotProbes = new WeakMap<Database, BetterSqlite3.Statement>();
-
-/** Reads one row, so that the SQLite transaction under way has its snapshot. */
-function startSnapshot(database: Database): void {
-  const sqlite = database.sqlite;
-  if (!sqlite) return;
-  let probe = snapshotProbes.get(database);
-  if (!probe) {
-    probe = sqlite.prepare("select 1 from model_heads limit 1");
-    snapshotProbes.set(database, probe);
-  }
-  probe.get();
 }
 
 /** SQLite's count of commits by other connections, as of this connection's snapshot. */

@@ -1,4 +1,4 @@
-/** The scoring store on PostgreSQL: IN lists for reads, one array per column for bulk writes. */
+/** The scoring store on PostgreSQL: key arrays (`= any`) for reads, one array per column for bulk writes. */
 import type { Kysely } from "kysely";
 import { anyOf, bulkInsert, type ColumnTypes } from "./pg-bulk.js";
 import { chunks, groupEvents } from "./rows.js";
@@ -53,7 +53,7 @@ const ANY_LIST = 5000;
 /** Rows per bulk statement: bounded, so one statement never carries megabytes. */
 const BULK_ROWS = 2000;
 
-/** PostgreSQL: IN lists for reads, one array per column for bulk writes. */
+/** PostgreSQL: key arrays for reads, one array per column for bulk writes. */
 export class KyselyScoringStore implements ScoringStore {
   constructor(private readonly db: Kysely<Tables>) {}
 

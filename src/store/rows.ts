@@ -5,9 +5,6 @@ export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-/** Most ids in one IN list. */
-export const IN_LIST = 500;
-
 /** Events by contact, each list sorted by time then id. */
 export function groupEvents(rows: StoredEventRow[]): Map<string, StoredEventRow[]> {
   const byContact = new Map<string, StoredEventRow[]>();
