@@ -2,7 +2,8 @@
  * SQLite is meant for one serving process, but a second one on the same file happens (a second
  * `leadscore serve` started by mistake, `leadscore import --direct` while the service runs). Then
  * both scorers see the same queued events; each slice of a pass must notice what the other
- * process scored or moved (SQLite's data_version) and never count an event twice. Real
+ * process scored (it takes its events off the queue first, and applies only those still there)
+ * or moved (the event_moves counter), and never count an event twice. Real
  * processes, real HTTP on 127.0.0.1, one SQLite folder.
  */
 import { afterAll, describe, expect, it } from "vitest";

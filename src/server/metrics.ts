@@ -84,6 +84,14 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
     },
   });
   new Gauge({
+    name: "leadscore_scoring_thread",
+    help: "1: queued events are scored in the scoring thread; 0: in the thread answering requests (thread off, or it failed).",
+    registers: [registry],
+    collect() {
+      this.set(service.scorer.inThread ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: "leadscore_decay_runs_total",
     help: "Decay passes finished since start.",
     registers: [registry],

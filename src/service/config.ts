@@ -29,6 +29,13 @@ export const configSchema = z.strictObject({
     .describe(
       "on: this process applies queued events to scores. off: it only stores them (ingest-only nodes; another process on the same database scores).",
     ),
+  scoringThread: z
+    .union([z.boolean(), z.enum(["on", "off", "true", "false"])])
+    .default(true)
+    .transform((value) => value === true || value === "on" || value === "true")
+    .describe(
+      "on: scoring runs in a worker thread with its own database connection, on another core than the one answering requests. off: between requests, on the same thread.",
+    ),
   scoredWaitSeconds: z.coerce
     .number()
     .int()
@@ -100,6 +107,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_DECAY_INTERVAL: "decayIntervalSeconds",
   LEADSCORE_MAX_BATCH: "maxBatch",
   LEADSCORE_SCORING: "scoring",
+  LEADSCORE_SCORING_THREAD: "scoringThread",
   LEADSCORE_ALERT_DELIVERY: "alertDelivery",
   LEADSCORE_ALERT_TIMEOUT_MS: "alertTimeoutMs",
   LEADSCORE_ALERT_MAX_ATTEMPTS: "alertMaxAttempts",

@@ -238,7 +238,7 @@ export class ContactStore {
         })
         .where("id", "=", survivorId)
         .execute();
-      noteEventsMoved(this.database);
+      await noteEventsMoved(tx, this.database);
       await tx
         .updateTable("events")
         .set({ contact_id: survivorId })

@@ -124,7 +124,7 @@ async function scoreChunk(
       const current = stored !== undefined && stored.version === model.version;
       const added = newEvents.get(contact.id) ?? [];
       const startState = current ? stored.state : emptyState();
-      const applied = current ? added : [...(allEvents.get(contact.id) ?? []), ...added];
+      const applied = current ? added : rebuiltWith(allEvents.get(contact.id) ?? [], added);
       const { state, result, asOfMs } = advanceState(
         model.evaluator,
         startState,
@@ -201,6 +201,16 @@ async function scoreChunk(
   // Alerts are decided here, in the scoring transaction: committed with the score or not at all.
   await recordAlerts(store.transaction, changes, nowMs);
   return { changed: scoreRows.length, history: historyRows.length };
+}
+
+/**
+ * A rebuilt state's events: the stored ones and the new ones. A SQLite slice takes its events off
+ * the queue before scoring them, so the stored ones may already hold them: each counts once.
+ */
+function rebuiltWith(stored: readonly ScoringEvent[], added: readonly ScoringEvent[]): ScoringEvent[] {
+  if (added.length === 0) return [...stored];
+  const addedIds = new Set(added.map((event) => event.id));
+  return [...stored.filter((event) => !addedIds.has(event.id)), ...added];
 }
 
 function detailOf(reason: ScoreCause, contactId: string, version: number): Record<string, unknown> {

@@ -8,7 +8,6 @@
  * requests and each contact is written once for many events. A poll timer picks up events
  * queued by another process (PostgreSQL) or left queued by a crash.
  */
-import type BetterSqlite3 from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { ScoringEvent } from "../engine/index.js";
@@ -18,7 +17,10 @@ import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import { scoreContacts } from "./score-contacts.js";
+import { type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
 import { jsonObject } from "./util.js";
+
+export type { ScorerStats } from "./score-queue.js";
 
 export interface ScorerOptions {
   /** False on ingest-only processes: no pass runs unless called directly. */
@@ -32,32 +34,30 @@ export interface ScorerOptions {
    * events gather meanwhile, and one bigger pass writes each table page once for all of them.
    */
   minPassIntervalMs: number;
+  /** Called after every pass that claimed events (the scoring thread reports its passes with it). */
+  onPass?: (stats: ScorerStats) => void;
 }
 
-export interface ScorerStats {
-  events: number;
-  passes: number;
-  failures: number;
-}
-
-export class Scorer {
+export class Scorer extends QueueWatcher implements QueueScorer {
   readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0 };
+  readonly inThread = false;
   private running: Promise<void> | undefined;
   /** Passes of this process run one at a time (the loop's, drain's), chained here. */
   private passChain: Promise<unknown> = Promise.resolve();
   private again = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
-  private passListeners: Array<() => void> = [];
   private lastPassStart = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly models: ModelRegistry,
     private readonly log: Logger,
     private readonly clock: () => number,
     private readonly options: ScorerOptions,
-  ) {}
+  ) {
+    super(database);
+  }
 
   /** Starts the poll timer and a first pass (events left queued by an earlier run). */
   start(): void {
@@ -78,7 +78,7 @@ export class Scorer {
     }
     this.running = this.runUntilEmpty().finally(() => {
       this.running = undefined;
-      for (const listener of this.passListeners.splice(0)) listener();
+      this.passEnded();
     });
   }
 
@@ -101,7 +101,7 @@ export class Scorer {
           this.log.warn({ err }, "scoring pass failed; its events stay queued");
           return;
         }
-        for (const listener of this.passListeners.splice(0)) listener();
+        this.passEnded();
         if (claimed === 0) break;
         backlog = claimed === this.options.batch;
         // Let ingest commit between passes: scoring must not hold acknowledgements back.
@@ -124,6 +124,7 @@ export class Scorer {
     if (count > 0) {
       this.stats.passes++;
       this.stats.events += count;
+      this.options.onPass?.(this.stats);
     }
     return count;
   }
@@ -160,30 +161,31 @@ export class Scorer {
   private async slicedPass(): Promise<number> {
     const { database } = this;
     const claimed: QueuedEventRow[] = [];
-    // What could change the claimed events before their slice: a merge here moves events to
-    // another contact; another process on this file may score them. Neither happened (counter
-    // and data_version unchanged): a slice skips reading its events again.
-    const movesAtClaim = eventMovesOf(database);
-    let versionAtClaim: number | undefined;
-    let foreignWrite = false;
+    // A merge moves events to another contact. None committed since the queue was read (the
+    // counter is the same): a slice uses the contacts read with the queue.
+    let movesAtClaim: number | undefined;
     let after = 0;
     while (claimed.length < this.options.batch) {
       const limit = Math.min(CLAIM_CHUNK, this.options.batch - claimed.length);
-      // A read transaction: the rows and data_version come from one snapshot.
-      const { rows, version } = await database.db.transaction().execute(async (tx) => ({
-        rows: await scoringStore(database, tx).claimQueued(limit, after),
-        version: dataVersion(database),
-      }));
-      versionAtClaim ??= version;
-      if (version !== versionAtClaim) foreignWrite = true;
+      // A read transaction (deferred: writers on other connections go on): the rows and the
+      // counter come from one snapshot.
+      const { rows, moves } = await database.db
+        .transaction()
+        .setAccessMode("read only")
+        .execute(async (tx) => ({
+          rows: await scoringStore(database, tx).claimQueued(limit, after),
+          moves: await eventMovesIn(tx),
+        }));
+      // Moves during the claim: the first value makes every slice read its events again.
+      if (movesAtClaim === undefined) movesAtClaim = moves;
+      else if (moves !== movesAtClaim) movesAtClaim = Number.NaN;
       for (const row of rows) claimed.push(row);
       if (rows.length < limit) break;
       after = rows[rows.length - 1].seq;
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (claimed.length === 0) return 0;
-    const unchanged = () =>
-      !foreignWrite && eventMovesOf(database) === movesAtClaim && dataVersion(database) === versionAtClaim;
+    const claimMoves = movesAtClaim ?? Number.NaN;
     const byContact = new Map<string, QueuedEventRow[]>();
     for (const row of claimed) {
       const list = byContact.get(row.contact_id);
@@ -200,7 +202,7 @@ export class Scorer {
       const started = performance.now();
       scored += await this.sqliteSlice(
         slice.flatMap((id) => byContact.get(id) ?? []),
-        unchanged,
+        claimMoves,
       );
       // Slices as long as the budget at the time per contact just measured: short enough for
       // ingest to answer in time between them.
@@ -216,7 +218,7 @@ export class Scorer {
   private sliceSize = 16;
 
   /** One slice's transaction; returns the number of events applied. */
-  private async sqliteSlice(claimed: readonly QueuedEventRow[], unchanged: () => boolean): Promise<number> {
+  private async sqliteSlice(claimed: readonly QueuedEventRow[], movesAtClaim: number): Promise<number> {
     const { database } = this;
     // What a slice writes is derived from stored events, so its commit skips the fsync: the
     // next ingest commit (synchronous FULL) syncs the log with it, and a slice lost to a power
@@ -224,32 +226,28 @@ export class Scorer {
     return database.db.connection().execute(async (db) => {
       await sql`pragma synchronous = NORMAL`.execute(db);
       try {
-        // Transactions begin IMMEDIATE on SQLite (store/sqlite-dialect.ts): another process on
-        // this file waits for the slice instead of making it fail.
+        // Transactions begin IMMEDIATE on SQLite (store/sqlite-dialect.ts): another connection
+        // (the serving thread, another process) waits for the slice instead of making it fail.
         return await db.transaction().execute(async (tx) => {
           const store = scoringStore(database, tx);
-          // A first read fixes the transaction's snapshot, and data_version is that of the snapshot.
-          this.startSnapshot();
-          const events = unchanged() ? claimed : await currentEvents(store, claimed);
+          let events: readonly QueuedEventRow[];
+          if ((await eventMovesIn(tx)) === movesAtClaim) {
+            // Contacts as claimed. Taking the events off the queue first tells which are still
+            // there: another connection may have scored some since the pass read them.
+            const taken = await store.takeQueued(claimed.map((row) => row.seq));
+            events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
+          } else {
+            events = await currentEvents(store, claimed);
+            await store.dequeue(events.map((row) => row.seq));
+          }
           if (events.length === 0) return 0;
           await this.apply(store, tx, events);
-          await store.dequeue(events.map((row) => row.seq));
           return events.length;
         });
       } finally {
         await sql`pragma synchronous = FULL`.execute(db);
       }
     });
-  }
-
-  private snapshotProbe: BetterSqlite3.Statement | undefined;
-
-  /** Reads one row, so that the SQLite transaction under way has its snapshot. */
-  private startSnapshot(): void {
-    const sqlite = this.database.sqlite;
-    if (!sqlite) return;
-    this.snapshotProbe ??= sqlite.prepare("select 1 from model_heads limit 1");
-    this.snapshotProbe.get();
   }
 
   /** Advances the contacts of these events by them, under every published model. */
@@ -265,37 +263,10 @@ export class Scorer {
     );
   }
 
-  /**
-   * Resolves once none of these events is queued any more (scored here or by another process),
-   * or rejects after `timeoutMs`.
-   */
-  async waitFor(seqs: readonly number[], timeoutMs = 30_000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    let remaining = [...seqs];
-    while (remaining.length > 0) {
-      remaining = await this.stillQueued(remaining);
-      if (remaining.length === 0) return;
-      if (performance.now() > deadline)
-        throw new Error(`${remaining.length} events still waiting to be scored after ${timeoutMs} ms`);
-      this.kick();
-      await this.nextPass(50);
-    }
-  }
-
   /** Scores everything queued now, even on an ingest-only process (import, demo seed, tests). */
   async drain(): Promise<void> {
     if (this.running) await this.running;
-    while (!this.stopped && (await this.pass()) > 0) {
-      for (const listener of this.passListeners.splice(0)) listener();
-    }
-  }
-
-  async queueDepth(): Promise<number> {
-    const row = await this.database.db
-      .selectFrom("score_queue")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    while (!this.stopped && (await this.pass()) > 0) this.passEnded();
   }
 
   /** Stops after the pass under way; queued events stay for the next start. */
@@ -305,49 +276,30 @@ export class Scorer {
     await this.running;
     await this.passChain;
   }
-
-  private async stillQueued(seqs: readonly number[]): Promise<number[]> {
-    const out: number[] = [];
-    for (let i = 0; i < seqs.length; i += 500) {
-      const rows = await this.database.db
-        .selectFrom("score_queue")
-        .select("seq")
-        .where("seq", "in", seqs.slice(i, i + 500))
-        .execute();
-      for (const row of rows) out.push(row.seq);
-    }
-    return out;
-  }
-
-  /** Resolves after the next pass ends, or after `ms` (events scored by another process). */
-  private nextPass(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.passListeners.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
 }
-
-const eventMoves = new WeakMap<Database, number>();
 
 /**
  * Called in the transaction of anything that moves events to another contact (a merge): a
- * SQLite pass under way then reads its claimed events' contacts again before scoring them.
+ * SQLite pass under way, on any connection, then reads its claimed events' contacts again
+ * before scoring them. Not needed on PostgreSQL, whose passes lock contacts and read their
+ * events again inside one transaction.
  */
-export function noteEventsMoved(database: Database): void {
-  eventMoves.set(database, (eventMoves.get(database) ?? 0) + 1);
+export async function noteEventsMoved(tx: Kysely<Tables>, database: Database): Promise<void> {
+  if (database.dialect !== "sqlite") return;
+  await tx
+    .updateTable("counters")
+    .set((eb) => ({ value: eb("value", "+", 1) }))
+    .where("name", "=", "event_moves")
+    .execute();
 }
 
-function eventMovesOf(database: Database): number {
-  return eventMoves.get(database) ?? 0;
-}
-
-/** SQLite's count of commits by other connections, as of this connection's snapshot. */
-function dataVersion(database: Database): number {
-  return Number(database.sqlite?.pragma("data_version", { simple: true }) ?? 0);
+async function eventMovesIn(tx: Kysely<Tables>): Promise<number> {
+  const row = await tx
+    .selectFrom("counters")
+    .select("value")
+    .where("name", "=", "event_moves")
+    .executeTakeFirstOrThrow();
+  return Number(row.value);
 }
 
 /** Most queued events read by one query of a SQLite pass. */

@@ -18,7 +18,9 @@ import { PredictionService } from "./predictions.js";
 import { PredictiveModels } from "./predictive.js";
 import { Publishing } from "./publishing.js";
 import { ScoreReader } from "./reads.js";
-import { Scorer } from "./scorer.js";
+import type { QueueScorer } from "./score-queue.js";
+import { Scorer, type ScorerOptions } from "./scorer.js";
+import { ScoringThread, scoringThreadAvailable } from "./scoring-thread.js";
 
 export interface DecayStats {
   runs: number;
@@ -29,7 +31,7 @@ export interface DecayStats {
 export class ScoringService {
   readonly models = new ModelRegistry();
   readonly ingestor: EventIngestor;
-  readonly scorer: Scorer;
+  readonly scorer: QueueScorer;
   readonly contacts: ContactStore;
   readonly publishing: Publishing;
   readonly reader: ScoreReader;
@@ -52,7 +54,7 @@ export class ScoringService {
     readonly clock: () => number,
   ) {
     const { db, dialect } = database;
-    this.scorer = new Scorer(database, this.models, log, clock, {
+    const scorerOptions: ScorerOptions = {
       enabled: config.scoring,
       // At most: under load a pass takes what gathered since the last one, and the more events
       // per contact a pass holds, the fewer times each contact is scored and written. SQLite
@@ -62,7 +64,28 @@ export class ScoringService {
       batch: dialect === "sqlite" ? 100_000 : 20_000,
       pollMs: 1000,
       minPassIntervalMs: 20,
-    });
+    };
+    // The thread scores on the wall clock: a service on another clock (tests) scores here.
+    this.scorer =
+      config.scoringThread && clock === Date.now && scoringThreadAvailable()
+        ? new ScoringThread(
+            database,
+            {
+              database: {
+                databaseUrl: config.databaseUrl,
+                databaseSchema: config.databaseSchema,
+                dataDir: config.dataDir,
+                writeTurn: database.writeTurn,
+                // Its passes run one at a time: one connection, and one spare.
+                poolSize: 2,
+              },
+              scorer: scorerOptions,
+              logLevel: config.logLevel,
+            },
+            this.models,
+            log,
+          )
+        : new Scorer(database, this.models, log, clock, scorerOptions);
     this.ingestor = new EventIngestor(database, dialect === "sqlite" ? 1 : 4, 5000, clock, () =>
       this.scorer.kick(),
     );

@@ -11,8 +11,10 @@ import { initial } from "./migrations/001-initial.js";
 import { scoreQueue } from "./migrations/002-score-queue.js";
 import { alerts } from "./migrations/003-alerts.js";
 import { predictive } from "./migrations/004-predictive.js";
+import { counters } from "./migrations/005-counters.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
+import { WriteTurn } from "./write-turn.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -25,6 +27,11 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * SQLite: the write turn of another connection of this process to the same file (the serving
+   * thread's, given to the scoring thread); none: a turn of its own.
+   */
+  writeTurn?: SharedArrayBuffer | undefined;
 }
 
 export interface Database {
@@ -32,6 +39,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** The raw SQLite connection (the one Kysely uses), for the cached statements of the hot path. */
   readonly sqlite?: SQLite.Database;
+  /** SQLite: the write turn of this connection, to share with another thread's connection. */
+  readonly writeTurn?: SharedArrayBuffer;
   /** Where the data lives, for logs: the SQLite file or the PostgreSQL host and database (no password). */
   readonly location: string;
   close(): Promise<void>;
@@ -44,6 +53,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "002-score-queue": scoreQueue(dialect),
     "003-alerts": alerts(dialect),
     "004-predictive": predictive(dialect),
+    "005-counters": counters(dialect),
   };
 }
 
@@ -66,10 +76,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   if (url)
     throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got ${describeUrl(url)}`);
-  return openSqlite(options.dataDir);
+  return openSqlite(options.dataDir, new WriteTurn(options.writeTurn));
 }
 
-async function openSqlite(dataDir: string): Promise<Database> {
+async function openSqlite(dataDir: string, turn: WriteTurn): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "leadscore.db");
   const sqlite = new SQLite(file);
@@ -84,9 +94,16 @@ async function openSqlite(dataDir: string): Promise<Database> {
   // 64 MB of page cache: scoring reads and rewrites scattered pages (states, scores, indexes).
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }, turn) });
   await migrate(db, "sqlite");
-  return { db, dialect: "sqlite", sqlite, location: file, close: () => db.destroy() };
+  return {
+    db,
+    dialect: "sqlite",
+    sqlite,
+    writeTurn: turn.buffer,
+    location: file,
+    close: () => db.destroy(),
+  };
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {

@@ -164,6 +164,19 @@ export class KyselyScoringStore implements ScoringStore {
         .execute();
   }
 
+  async takeQueued(seqs: readonly number[]) {
+    const taken = new Set<number>();
+    for (const part of chunks(seqs, ANY_LIST)) {
+      const rows = await this.db
+        .deleteFrom("score_queue")
+        .where(anyOf("seq", part, "bigint"))
+        .returning("seq")
+        .execute();
+      for (const row of rows) taken.add(Number(row.seq));
+    }
+    return taken;
+  }
+
   async aliases(ids: readonly string[]) {
     const rows = await this.inList(ids, (part) =>
       this.db

@@ -56,6 +56,11 @@ export interface ScoringStore {
   queuedContacts(seqs: readonly number[]): Promise<Map<number, string>>;
   /** Removes applied events from the queue (in the transaction that applied them). */
   dequeue(seqs: readonly number[]): Promise<void>;
+  /**
+   * Removes these events from the queue and returns those that were still in it: the events this
+   * transaction may apply (another connection may have scored the others since they were read).
+   */
+  takeQueued(seqs: readonly number[]): Promise<Set<number>>;
   /** Sets email, company and properties of existing contacts. */
   updateContacts(rows: readonly ContactUpdateRow[]): Promise<void>;
   writeStates(rows: readonly StateRow[]): Promise<void>;

@@ -5,6 +5,10 @@
  * meant for one, but `import --direct` against a serving process's folder happens), a deferred
  * transaction that read before another process committed cannot write any more and fails at
  * once with "database is locked"; an immediate one waits for the lock (busy_timeout) instead.
+ * A transaction set to read only begins deferred: it never takes the write lock, so a long read
+ * (a scoring pass reading the queue) does not hold back writers on other connections. Write
+ * transactions first take this process's write turn (write-turn.ts), shared with the other
+ * threads' connections to the file.
  */
 import {
   CompiledQuery,
@@ -13,23 +17,74 @@ import {
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  type TransactionSettings,
 } from "kysely";
+import type { WriteTurn } from "./write-turn.js";
 
 class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  /** Whether the transaction under way holds the write turn (one connection: one transaction). */
+  private holdsTurn = false;
+
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly turn: WriteTurn,
+  ) {
+    super(config);
+  }
+
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings = {},
+  ): Promise<void> {
+    if (settings.accessMode === "read only") {
+      await connection.executeQuery(CompiledQuery.raw("begin deferred"));
+      return;
+    }
+    await this.turn.acquire();
+    this.holdsTurn = true;
+    try {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    } catch (error) {
+      this.releaseTurn();
+      throw error;
+    }
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.commitTransaction(connection);
+    } finally {
+      this.releaseTurn();
+    }
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      this.releaseTurn();
+    }
+  }
+
+  private releaseTurn(): void {
+    if (!this.holdsTurn) return;
+    this.holdsTurn = false;
+    this.turn.release();
   }
 }
 
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly turn: WriteTurn,
+  ) {
     super(config);
     this.#config = config;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.turn);
   }
 }

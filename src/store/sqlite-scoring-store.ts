@@ -133,6 +133,13 @@ export class SqliteScoringStore implements ScoringStore {
     for (const seq of seqs) statement.run(seq);
   }
 
+  async takeQueued(seqs: readonly number[]) {
+    const statement = this.statement("delete from score_queue where seq = ?");
+    const taken = new Set<number>();
+    for (const seq of seqs) if (statement.run(seq).changes === 1) taken.add(seq);
+    return taken;
+  }
+
   async aliases(ids: readonly string[]) {
     const rows = this.each<{ alias_id: string; contact_id: string }>(
       "select alias_id, contact_id from contact_aliases where alias_id = ?",

@@ -216,6 +216,11 @@ export interface PredictionsTable {
   updated_ms: number;
 }
 
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
 export interface Tables {
   contacts: ContactsTable;
   contact_aliases: ContactAliasesTable;
@@ -237,4 +242,5 @@ export interface Tables {
   predictive_models: PredictiveModelsTable;
   predictive_heads: PredictiveHeadsTable;
   predictions: PredictionsTable;
+  counters: CountersTable;
 }

@@ -1,0 +1,91 @@
+/**
+ * What the service needs of whoever applies queued events to scores, and the waiting both kinds
+ * share: the scorer running in this thread (scorer.ts) and the scoring thread (scoring-thread.ts)
+ * whose scorer runs on its own connection. Waiting reads the queue on this thread's connection,
+ * so it sees events scored by any thread or process.
+ */
+import type { Database } from "../store/database.js";
+
+export interface ScorerStats {
+  events: number;
+  passes: number;
+  failures: number;
+}
+
+export interface QueueScorer {
+  readonly stats: ScorerStats;
+  /** True when queued events are scored in the scoring thread, false when in this thread. */
+  readonly inThread: boolean;
+  /** Starts looking for queued events (none on an ingest-only process). */
+  start(): void;
+  /** New events were queued: score them soon. */
+  kick(): void;
+  /**
+   * Resolves once none of these events is queued any more (scored here or by another process),
+   * or rejects after `timeoutMs`.
+   */
+  waitFor(seqs: readonly number[], timeoutMs?: number): Promise<void>;
+  /** Scores everything queued now, even on an ingest-only process (import, demo seed, tests). */
+  drain(): Promise<void>;
+  queueDepth(): Promise<number>;
+  /** Stops after the pass under way; queued events stay for the next start. */
+  stop(): Promise<void>;
+}
+
+export abstract class QueueWatcher {
+  private passListeners: Array<() => void> = [];
+
+  constructor(protected readonly database: Database) {}
+
+  abstract kick(): void;
+
+  async waitFor(seqs: readonly number[], timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    let remaining = [...seqs];
+    while (remaining.length > 0) {
+      remaining = await this.stillQueued(remaining);
+      if (remaining.length === 0) return;
+      if (performance.now() > deadline)
+        throw new Error(`${remaining.length} events still waiting to be scored after ${timeoutMs} ms`);
+      this.kick();
+      await this.nextPass(50);
+    }
+  }
+
+  async queueDepth(): Promise<number> {
+    const row = await this.database.db
+      .selectFrom("score_queue")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** A pass ended (or the scorer stopped): whoever waits looks at the queue again. */
+  protected passEnded(): void {
+    for (const listener of this.passListeners.splice(0)) listener();
+  }
+
+  private async stillQueued(seqs: readonly number[]): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < seqs.length; i += 500) {
+      const rows = await this.database.db
+        .selectFrom("score_queue")
+        .select("seq")
+        .where("seq", "in", seqs.slice(i, i + 500))
+        .execute();
+      for (const row of rows) out.push(row.seq);
+    }
+    return out;
+  }
+
+  /** Resolves after the next pass ends, or after `ms` (events scored by another process). */
+  private nextPass(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.passListeners.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Scoring in a worker thread on SQLite: the serving thread and the scoring thread each have a
+ * connection to the file and take turns to write (store/write-turn.ts) without blocking their
+ * event loops. Real SQLite files, and a real `leadscore serve` (built code: the thread needs the
+ * compiled worker) fed over HTTP on 127.0.0.1 while contacts are merged under it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readTemplate } from "../src/model/template-files.js";
+import { openDatabase } from "../src/store/database.js";
+import { checkConsistency } from "./helpers/consistency.js";
+import { EventLedger, randomGenerator, sendUntil } from "./helpers/event-load.js";
+import {
+  type ChildDatabase,
+  createKeyWithCli,
+  killLeftoverServers,
+  publishModel,
+  request,
+  spawnServer,
+  waitForScoring,
+} from "./helpers/process.js";
+import { freshDatabase } from "./helpers/service.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("write turns between two connections of one process", () => {
+  const dir = mkdtempSync(join(tmpdir(), "leadscore-write-turn-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("makes the second writer wait for the first one's commit with its event loop free", async () => {
+    const first = await openDatabase({ dataDir: dir });
+    const second = await openDatabase({ dataDir: dir, writeTurn: first.writeTurn });
+    try {
+      const order: string[] = [];
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      const firstWrite = first.db.transaction().execute(async (tx) => {
+        await tx.insertInto("counters").values({ name: "first", value: 1 }).execute();
+        order.push("first wrote");
+        // Holds the file's write lock while its own thread goes on.
+        await sleep(300);
+        order.push("first commits");
+      });
+      await sleep(30);
+      // A read does not wait for the writer (WAL), even in a transaction.
+      const read = await second.db
+        .transaction()
+        .setAccessMode("read only")
+        .execute((tx) => tx.selectFrom("counters").select("name").execute());
+      order.push(`second read ${read.length} counters`);
+      const ticksBefore = ticks;
+      // Without a shared turn, this begin would sleep in SQLite's busy handler and block the
+      // thread that must commit the first transaction: "database is locked" after 10 s.
+      const secondWrite = second.db.transaction().execute(async (tx) => {
+        order.push("second begins");
+        await tx.insertInto("counters").values({ name: "second", value: 2 }).execute();
+      });
+      await Promise.all([firstWrite, secondWrite]);
+      clearInterval(ticker);
+      expect(order).toEqual(["first wrote", "second read 1 counters", "first commits", "second begins"]);
+      // The thread went on ticking while the second writer waited (about 270 ms).
+      expect(ticks - ticksBefore).toBeGreaterThan(20);
+      const names = await first.db.selectFrom("counters").select("name").orderBy("name").execute();
+      expect(names.map((row) => row.name)).toEqual(["event_moves", "first", "second"]);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it("gives the turn back when a transaction fails", async () => {
+    const first = await openDatabase({ dataDir: dir });
+    const second = await openDatabase({ dataDir: dir, writeTurn: first.writeTurn });
+    try {
+      await expect(
+        first.db.transaction().execute(async (tx) => {
+          await tx.insertInto("counters").values({ name: "rolled back", value: 1 }).execute();
+          throw new Error("the caller gives up");
+        }),
+      ).rejects.toThrow("the caller gives up");
+      await second.db.transaction().execute(async (tx) => {
+        await tx.insertInto("counters").values({ name: "after", value: 1 }).execute();
+      });
+      const rows = await second.db
+        .selectFrom("counters")
+        .select("name")
+        .where("name", "in", ["rolled back", "after"])
+        .execute();
+      expect(rows.map((row) => row.name)).toEqual(["after"]);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});
+
+describe("leadscore serve on SQLite with its scoring thread", () => {
+  const fresh = freshDatabase("sqlite");
+  const database: ChildDatabase = { dataDir: fresh.settings.dataDir as string };
+  afterAll(async () => {
+    await killLeftoverServers();
+    await fresh.drop();
+  });
+
+  const metric = async (url: string, key: string, name: string) => {
+    const answer = await request(url, key, "GET", "/metrics");
+    return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(String((answer as { body: unknown }).body))?.[1]);
+  };
+
+  it("scores every event once while events arrive and contacts are merged", async () => {
+    const server = await spawnServer(database);
+    const key = await createKeyWithCli(database);
+    await publishModel(server.url, key, "b2b", await readTemplate("b2b"));
+    expect(await metric(server.url, key, "leadscore_scoring_thread")).toBe(1);
+
+    const ledger = new EventLedger();
+    const contacts = Array.from({ length: 400 }, (_, i) => `thread-${String(i).padStart(3, "0")}`);
+    let loadDone = false;
+    const load = sendUntil({
+      url: server.url,
+      key,
+      ledger,
+      contacts,
+      random: randomGenerator(11),
+      tag: "load",
+      workers: 4,
+      maxBatch: 200,
+      maxRequests: 60,
+      stop: () => false,
+    }).finally(() => {
+      loadDone = true;
+    });
+    // Merges while the scoring thread scores: each moves the merged contact's events (queued
+    // ones included) to its survivor, on the serving thread's connection.
+    let merges = 0;
+    for (let i = 0; i < 40 && !loadDone; i++) {
+      await sleep(40);
+      const merged = await request(server.url, key, "POST", "/v1/contacts/merge", {
+        survivorId: contacts[i],
+        mergedId: contacts[contacts.length - 1 - i],
+      });
+      // 404 while the merged contact has no event yet.
+      if (merged.status === 200) merges++;
+      else expect(merged.status, JSON.stringify(merged)).toBe(404);
+    }
+    await load;
+    expect(ledger.outcomes(), server.errors()).toEqual({ "200": ledger.requests.length });
+    expect(merges).toBeGreaterThan(5);
+    await waitForScoring(server.url, key);
+    expect(await metric(server.url, key, "leadscore_events_scored_total")).toBe(ledger.sent.size);
+    expect((await server.stop("SIGTERM")).code).toBe(0);
+    expect(server.errors()).toBe("");
+
+    const opened = await openDatabase(database);
+    try {
+      const events = await opened.db.selectFrom("events").select("event_id").execute();
+      expect(events).toHaveLength(ledger.sent.size);
+      const report = await checkConsistency(opened.db, { historyChains: false });
+      expect(report.problems).toEqual([]);
+      expect(report.queued).toBe(0);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it("scores in the serving thread when LEADSCORE_SCORING_THREAD is off", async () => {
+    const server = await spawnServer(database, 20_000, { LEADSCORE_SCORING_THREAD: "off" });
+    const key = await createKeyWithCli(database);
+    expect(await metric(server.url, key, "leadscore_scoring_thread")).toBe(0);
+    const event = {
+      id: "thread-off-1",
+      contactId: "thread-000",
+      type: "page_view",
+      timestamp: new Date().toISOString(),
+    };
+    const answer = await request(server.url, key, "POST", "/v1/events?wait=scored", event);
+    expect(answer.status, JSON.stringify(answer)).toBe(200);
+    expect(await metric(server.url, key, "leadscore_events_scored_total")).toBe(1);
+    expect((await server.stop("SIGTERM")).code).toBe(0);
+  });
+});
