@@ -83,7 +83,9 @@ async function expectAcknowledgedStored(
     expect(report.problems).toEqual([]);
     if (options.allScored) expect(report.queued, "events never applied to scores").toBe(0);
     expect(report.events).toBe(rows.length);
-    expect(report.scores).toBeGreaterThanOrEqual(2 * CONTACTS.length);
+    // Contacts made in setUp are scored when made; those made by their first event (by email)
+    // once the scoring thread applied one of their events, which a kill may come before.
+    expect(report.scores).toBeGreaterThanOrEqual(2 * (options.allScored ? CONTACTS : CONTACT_IDS).length);
     return rows.length;
   } finally {
     await opened.close();

@@ -84,6 +84,14 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
     },
   });
   new Gauge({
+    name: "leadscore_scoring_slices_replanned_total",
+    help: "SQLite scoring slices computed again under the write lock because a contact, company, state, score or model changed while they were computed.",
+    registers: [registry],
+    collect() {
+      this.set(service.scorer.stats.replanned);
+    },
+  });
+  new Gauge({
     name: "leadscore_scoring_thread",
     help: "1: queued events are scored in the scoring thread; 0: in the thread answering requests (thread off, or it failed).",
     registers: [registry],

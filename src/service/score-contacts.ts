@@ -17,7 +17,14 @@ import {
   type Properties,
   type ScoringEvent,
 } from "../engine/index.js";
-import type { HistoryRow, ScoreRow, ScoringStore, StoredEventRow } from "../store/scoring-store.js";
+import type {
+  ContactRow,
+  HistoryRow,
+  ScoreRow,
+  ScoringStore,
+  StateRow,
+  StoredEventRow,
+} from "../store/scoring-store.js";
 import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import type { ActiveModel } from "./models.js";
@@ -84,21 +91,56 @@ async function scoreChunk(
   reason: ScoreCause,
   nowMs: number,
 ): Promise<ScoreOutcome> {
-  const contacts = await store.contacts(ids);
-  const companyIds = [...new Set(contacts.map((c) => c.company_id).filter((id): id is string => !!id))];
+  return writePlan(store, await planScores(store, models, ids, newEvents, reason, nowMs), nowMs);
+}
+
+/** What a plan was computed from: if all of it is still so, the plan is still right. */
+interface PlanInputs {
+  ids: readonly string[];
+  models: ReadonlyArray<{ key: string; version: number }>;
+  contacts: ContactRow[];
+  companies: Array<{ id: string; properties: string }>;
+  states: StateRow[];
+  scores: ScoreRow[];
+}
+
+/** The writes that score some contacts, and what they were computed from. */
+export interface ScorePlan {
+  inputs: PlanInputs;
+  stateRows: StateRow[];
+  scoreRows: ScoreRow[];
+  historyRows: HistoryRow[];
+  changes: ScoreChange[];
+}
+
+/**
+ * Reads the contacts and computes their new scores without writing anything, so that it can
+ * run in a read transaction; `writePlan` writes the outcome. A SQLite scoring slice plans
+ * outside the write lock and writes the plan if `planStillValid` (nothing it read changed).
+ */
+export async function planScores(
+  store: ScoringStore,
+  models: readonly ActiveModel[],
+  ids: readonly string[],
+  newEvents: ReadonlyMap<string, ScoringEvent[]>,
+  reason: ScoreCause,
+  nowMs: number,
+): Promise<ScorePlan> {
+  const inputs = await readInputs(store, models, ids);
+  const contacts = inputs.contacts;
   const companies = new Map<string, Properties>();
-  for (const row of await store.companies(companyIds)) {
+  for (const row of inputs.companies) {
     companies.set(row.id, { ...jsonObject(row.properties), id: row.id });
   }
   const states = new Map<string, { version: number; state: ContactState }>();
-  for (const row of await store.states(ids)) {
+  for (const row of inputs.states) {
     states.set(`${row.model_key}\u0000${row.contact_id}`, {
       version: row.model_version,
       state: JSON.parse(row.state) as ContactState,
     });
   }
   const previous = new Map<string, ScoreRow>();
-  for (const row of await store.scores(ids)) previous.set(`${row.model_key}\u0000${row.contact_id}`, row);
+  for (const row of inputs.scores) previous.set(`${row.model_key}\u0000${row.contact_id}`, row);
   // The stored events of the contacts whose state must be rebuilt (new contact, new model
   // version), in one read; events still queued are not among them: they are applied by whoever
   // claimed them (`newEvents` here when that is this transaction), on top of the rebuilt state.
@@ -111,7 +153,7 @@ async function scoreChunk(
   for (const [contactId, rows] of await store.events(rebuild))
     allEvents.set(contactId, rows.map(toScoringEvent));
 
-  const stateRows: Tables["contact_states"][] = [];
+  const stateRows: StateRow[] = [];
   const scoreRows: ScoreRow[] = [];
   const historyRows: HistoryRow[] = [];
   const changes: ScoreChange[] = [];
@@ -195,12 +237,65 @@ async function scoreChunk(
       });
     }
   }
-  await store.writeStates(stateRows);
-  await store.writeScores(scoreRows);
-  await store.appendHistory(historyRows);
+  return { inputs, stateRows, scoreRows, historyRows, changes };
+}
+
+export async function writePlan(store: ScoringStore, plan: ScorePlan, nowMs: number): Promise<ScoreOutcome> {
+  await store.writeStates(plan.stateRows);
+  await store.writeScores(plan.scoreRows);
+  await store.appendHistory(plan.historyRows);
   // Alerts are decided here, in the scoring transaction: committed with the score or not at all.
-  await recordAlerts(store.transaction, changes, nowMs);
-  return { changed: scoreRows.length, history: historyRows.length };
+  await recordAlerts(store.transaction, plan.changes, nowMs);
+  return { changed: plan.scoreRows.length, history: plan.historyRows.length };
+}
+
+async function readInputs(
+  store: ScoringStore,
+  models: readonly ActiveModel[],
+  ids: readonly string[],
+): Promise<PlanInputs> {
+  const contacts = await store.contacts(ids);
+  const companyIds = [...new Set(contacts.map((c) => c.company_id).filter((id): id is string => !!id))];
+  return {
+    ids,
+    models: models.map((model) => ({ key: model.key, version: model.version })),
+    contacts,
+    companies: await store.companies(companyIds),
+    states: await store.states(ids),
+    scores: await store.scores(ids),
+  };
+}
+
+/**
+ * Whether the plan's contacts, companies, states, scores and published models are as they were
+ * when it was computed (read again in the caller's write transaction, which holds the lock).
+ */
+export async function planStillValid(
+  store: ScoringStore,
+  plan: ScorePlan,
+  models: readonly ActiveModel[],
+): Promise<boolean> {
+  const now = await readInputs(store, models, plan.inputs.ids);
+  const was = plan.inputs;
+  return (
+    sameRows(now.models, was.models, (m) => m.key) &&
+    sameRows(now.contacts, was.contacts, (c) => c.id) &&
+    sameRows(now.companies, was.companies, (c) => c.id) &&
+    sameRows(now.states, was.states, (row) => `${row.model_key}\u0000${row.contact_id}`) &&
+    sameRows(now.scores, was.scores, (row) => `${row.model_key}\u0000${row.contact_id}`)
+  );
+}
+
+/** The same rows, column for column, whatever their order. */
+function sameRows<T extends object>(a: readonly T[], b: readonly T[], keyOf: (row: T) => string): boolean {
+  if (a.length !== b.length) return false;
+  const byKey = new Map(b.map((row) => [keyOf(row), row]));
+  for (const row of a) {
+    const other = byKey.get(keyOf(row));
+    if (!other) return false;
+    for (const column of Object.keys(row) as Array<keyof T>) if (row[column] !== other[column]) return false;
+  }
+  return true;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface ScorerStats {
   events: number;
   passes: number;
   failures: number;
+  /** SQLite slices whose scores were computed again under the write lock (their inputs changed). */
+  replanned: number;
 }
 
 export interface QueueScorer {

@@ -16,7 +16,7 @@ import { type QueuedEventRow, type ScoringStore, scoringStore } from "../store/s
 import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
-import { scoreContacts } from "./score-contacts.js";
+import { planScores, planStillValid, type ScoreCause, scoreContacts, writePlan } from "./score-contacts.js";
 import { type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
 import { jsonObject } from "./util.js";
 
@@ -39,7 +39,7 @@ export interface ScorerOptions {
 }
 
 export class Scorer extends QueueWatcher implements QueueScorer {
-  readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0 };
+  readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0, replanned: 0 };
   readonly inThread = false;
   private running: Promise<void> | undefined;
   /** Passes of this process run one at a time (the loop's, drain's), chained here. */
@@ -217,9 +217,28 @@ export class Scorer extends QueueWatcher implements QueueScorer {
   /** Contacts per short SQLite slice, adapted to the measured time per contact. */
   private sliceSize = 16;
 
-  /** One slice's transaction; returns the number of events applied. */
+  /**
+   * One slice; returns the number of events applied. Its scores are computed in a read
+   * transaction, which takes no lock: another thread or process keeps writing meanwhile. Then a
+   * short write transaction takes the slice's events off the queue and writes the scores, if
+   * nothing they were computed from changed in between (nearly always); otherwise it computes
+   * them again there, under the lock.
+   */
   private async sqliteSlice(claimed: readonly QueuedEventRow[], movesAtClaim: number): Promise<number> {
     const { database } = this;
+    const { byContact, eventIds } = groupByContact(claimed);
+    const contactIds = [...byContact.keys()].sort();
+    const cause: ScoreCause = { cause: "event", eventIds };
+    const nowMs = this.clock();
+    const planned = await database.db
+      .transaction()
+      .setAccessMode("read only")
+      .execute(async (tx) => {
+        // A merge since the claim: the events' contacts are read again under the lock.
+        if ((await eventMovesIn(tx)) !== movesAtClaim) return undefined;
+        const models = await this.models.active(tx);
+        return planScores(scoringStore(database, tx), models, contactIds, byContact, cause, nowMs);
+      });
     // What a slice writes is derived from stored events, so its commit skips the fsync: the
     // next ingest commit (synchronous FULL) syncs the log with it, and a slice lost to a power
     // cut leaves its events queued, to be scored again.
@@ -235,6 +254,15 @@ export class Scorer extends QueueWatcher implements QueueScorer {
             // Contacts as claimed. Taking the events off the queue first tells which are still
             // there: another connection may have scored some since the pass read them.
             const taken = await store.takeQueued(claimed.map((row) => row.seq));
+            if (
+              planned &&
+              taken.size === claimed.length &&
+              (await planStillValid(store, planned, await this.models.active(tx)))
+            ) {
+              await writePlan(store, planned, nowMs);
+              return claimed.length;
+            }
+            this.stats.replanned++;
             events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
           } else {
             events = await currentEvents(store, claimed);

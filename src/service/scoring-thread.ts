@@ -42,7 +42,7 @@ export function scoringThreadAvailable(): boolean {
 
 export class ScoringThread extends QueueWatcher implements QueueScorer {
   /** As last reported by the thread. */
-  private readonly threadStats: ScorerStats = { events: 0, passes: 0, failures: 0 };
+  private readonly threadStats: ScorerStats = { events: 0, passes: 0, failures: 0, replanned: 0 };
   private worker: Worker | undefined;
   /** Scoring in this thread after the worker failed. */
   private fallback: Scorer | undefined;
@@ -72,6 +72,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
       events: this.threadStats.events + own.events,
       passes: this.threadStats.passes + own.passes,
       failures: this.threadStats.failures + own.failures,
+      replanned: this.threadStats.replanned + own.replanned,
     };
   }
 
