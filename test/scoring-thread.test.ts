@@ -13,15 +13,14 @@ import { openDatabase } from "../src/store/database.js";
 import { checkConsistency } from "./helpers/consistency.js";
 import { EventLedger, randomGenerator, sendUntil } from "./helpers/event-load.js";
 import {
-  type ChildDatabase,
+  childDatabases,
   createKeyWithCli,
-  killLeftoverServers,
   publishModel,
   request,
   spawnServer,
   waitForScoring,
 } from "./helpers/process.js";
-import { freshDatabase } from "./helpers/service.js";
+import { BACKENDS } from "./helpers/service.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -96,13 +95,9 @@ describe("write turns between two connections of one process", () => {
   });
 });
 
-describe("leadscore serve on SQLite with its scoring thread", () => {
-  const fresh = freshDatabase("sqlite");
-  const database: ChildDatabase = { dataDir: fresh.settings.dataDir as string };
-  afterAll(async () => {
-    await killLeftoverServers();
-    await fresh.drop();
-  });
+describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backend) => {
+  const childDatabase = childDatabases();
+  const database = childDatabase(backend);
 
   const metric = async (url: string, key: string, name: string) => {
     const answer = await request(url, key, "GET", "/metrics");
@@ -110,7 +105,7 @@ describe("leadscore serve on SQLite with its scoring thread", () => {
   };
 
   it("scores every event once while events arrive and contacts are merged", async () => {
-    const server = await spawnServer(database);
+    const server = await spawnServer(database, 20_000, { LEADSCORE_SCORING_THREAD: "on" });
     const key = await createKeyWithCli(database);
     await publishModel(server.url, key, "b2b", await readTemplate("b2b"));
     expect(await metric(server.url, key, "leadscore_scoring_thread")).toBe(1);
@@ -165,19 +160,23 @@ describe("leadscore serve on SQLite with its scoring thread", () => {
     }
   });
 
-  it("scores in the serving thread when LEADSCORE_SCORING_THREAD is off", async () => {
-    const server = await spawnServer(database, 20_000, { LEADSCORE_SCORING_THREAD: "off" });
+  it("scores in the thread by default on SQLite only; off keeps scoring on the serving thread", async () => {
+    const byDefault = await spawnServer(database);
     const key = await createKeyWithCli(database);
-    expect(await metric(server.url, key, "leadscore_scoring_thread")).toBe(0);
+    expect(await metric(byDefault.url, key, "leadscore_scoring_thread")).toBe(backend === "sqlite" ? 1 : 0);
+    expect((await byDefault.stop("SIGTERM")).code).toBe(0);
+
+    const off = await spawnServer(database, 20_000, { LEADSCORE_SCORING_THREAD: "off" });
+    expect(await metric(off.url, key, "leadscore_scoring_thread")).toBe(0);
     const event = {
       id: "thread-off-1",
       contactId: "thread-000",
       type: "page_view",
       timestamp: new Date().toISOString(),
     };
-    const answer = await request(server.url, key, "POST", "/v1/events?wait=scored", event);
+    const answer = await request(off.url, key, "POST", "/v1/events?wait=scored", event);
     expect(answer.status, JSON.stringify(answer)).toBe(200);
-    expect(await metric(server.url, key, "leadscore_events_scored_total")).toBe(1);
-    expect((await server.stop("SIGTERM")).code).toBe(0);
+    expect(await metric(off.url, key, "leadscore_events_scored_total")).toBe(1);
+    expect((await off.stop("SIGTERM")).code).toBe(0);
   });
 });

@@ -30,11 +30,13 @@ export const configSchema = z.strictObject({
       "on: this process applies queued events to scores. off: it only stores them (ingest-only nodes; another process on the same database scores).",
     ),
   scoringThread: z
-    .union([z.boolean(), z.enum(["on", "off", "true", "false"])])
-    .default(true)
-    .transform((value) => value === true || value === "on" || value === "true")
+    .union([z.boolean(), z.enum(["auto", "on", "off", "true", "false"])])
+    .default("auto")
+    .transform((value): boolean | "auto" =>
+      value === "auto" ? "auto" : value === true || value === "on" || value === "true",
+    )
     .describe(
-      "on: scoring runs in a worker thread with its own database connection, on another core than the one answering requests. off: between requests, on the same thread.",
+      "on: scoring runs in a worker thread with its own database connection, on another core than the one answering requests. off: on the thread answering requests. auto: on for SQLite, off for PostgreSQL (where the database, not the process, limits scoring).",
     ),
   scoredWaitSeconds: z.coerce
     .number()

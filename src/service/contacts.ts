@@ -206,7 +206,7 @@ export class ContactStore {
     }
     const nowMs = this.clock();
     return this.database.db.transaction().execute(async (tx) => {
-      await lockContacts(tx, this.database.dialect, [survivorId, mergedId]);
+      await lockContacts(tx, this.database.dialect, [survivorId, mergedId], "delete");
       const survivor = await tx
         .selectFrom("contacts")
         .selectAll()

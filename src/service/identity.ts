@@ -37,12 +37,23 @@ export async function resolveContacts(
     // Another process may have created some of them first: read the winners.
     for (const [email, id] of await store.contactIdsByEmail(missing)) byEmail.set(email, id);
   }
-  const resolved = refs.map((ref) => {
+  let resolved = refs.map((ref) => {
     if (ref.contactId) return aliases.get(ref.contactId) ?? ref.contactId;
     const id = byEmail.get(normaliseEmail(ref.email ?? ""));
     if (!id) throw new Error("a contact reference has neither an id nor an email");
     return id;
   });
+  // PostgreSQL: a merge may commit between the alias read and the event insert, and the events
+  // would then name a contact that no longer exists. Held contacts cannot be merged away until
+  // this commits; those merged meanwhile have an alias now, and their survivor is held in turn
+  // (aliases always name the last survivor, so one more round is the most it takes).
+  for (let round = 0; round < 3; round++) {
+    const ids = [...new Set(resolved)];
+    if (!(await store.holdContacts(ids))) break;
+    const merged = await store.aliases(ids);
+    if (merged.size === 0) break;
+    resolved = resolved.map((id) => merged.get(id) ?? id);
+  }
   await store.insertMissingContacts([...new Set(resolved)].map((id) => newContact(id, null, nowMs)));
   return resolved;
 }
@@ -51,17 +62,26 @@ function newContact(id: string, email: string | null, nowMs: number) {
   return { id, email, company_id: null, properties: "{}", created_ms: nowMs, updated_ms: nowMs };
 }
 
-/** Row locks on the contacts until commit (PostgreSQL; SQLite has one writer at a time anyway). */
-export async function lockContacts(tx: Tx, dialect: Dialect, ids: readonly string[]): Promise<void> {
+/**
+ * Row locks on the contacts until commit (PostgreSQL; SQLite has one writer at a time anyway).
+ * Scoring and property changes take NO KEY UPDATE locks: they serialise with each other but not
+ * with ingest's key-share hold on the contacts it attaches events to. A merge, which deletes the
+ * merged contact, takes `delete` (FOR UPDATE): it waits for those ingests, and they for it.
+ */
+export async function lockContacts(
+  tx: Tx,
+  dialect: Dialect,
+  ids: readonly string[],
+  purpose: "write" | "delete" = "write",
+): Promise<void> {
   if (dialect !== "postgres") return;
   const sorted = [...new Set(ids)].sort();
   for (const part of chunks(sorted, 5000)) {
-    await tx
+    const query = tx
       .selectFrom("contacts")
       .select("id")
       .where(anyOf("id", part, "text"))
-      .orderBy("id")
-      .forUpdate()
-      .execute();
+      .orderBy("id");
+    await (purpose === "delete" ? query.forUpdate() : query.forNoKeyUpdate()).execute();
   }
 }

@@ -110,22 +110,26 @@ export class EventIngestor {
 
   private async commit(requests: IncomingEvent[][]): Promise<IngestResult[]> {
     const nowMs = this.clock();
+    const all = requests.flat();
+    // First occurrence of an id wins, within the group as across time.
+    const firstIndex = new Map<string, number>();
+    all.forEach((event, i) => {
+      if (!firstIndex.has(event.id)) firstIndex.set(event.id, i);
+    });
+    // Serialised before the transaction: on SQLite it holds the write lock, which the scoring
+    // thread waits for.
+    const firsts = [...firstIndex.values()];
+    const propertiesJson = firsts.map((i) => JSON.stringify(all[i].properties));
     const results = await this.database.db.transaction().execute(async (tx) => {
-      const all = requests.flat();
       const store = scoringStore(this.database, tx);
       const contactIds = await resolveContacts(store, all, nowMs);
-      // First occurrence of an id wins, within the group as across time.
-      const firstIndex = new Map<string, number>();
-      all.forEach((event, i) => {
-        if (!firstIndex.has(event.id)) firstIndex.set(event.id, i);
-      });
       const inserted = await store.insertEvents(
-        [...firstIndex.values()].map((i) => ({
+        firsts.map((i, n) => ({
           event_id: all[i].id,
           contact_id: contactIds[i],
           type: all[i].type,
           time_ms: all[i].timeMs,
-          properties: JSON.stringify(all[i].properties),
+          properties: propertiesJson[n],
           received_ms: nowMs,
         })),
       );

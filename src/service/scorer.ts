@@ -6,7 +6,8 @@
  * a pass reads the queue, then does the same contact by contact in short transactions (see
  * `slicedPass`). Under load the queue grows while a pass runs, so the next pass serves many
  * requests and each contact is written once for many events. A poll timer picks up events
- * queued by another process (PostgreSQL) or left queued by a crash.
+ * queued by another process (PostgreSQL) or left queued by a crash. A serving process runs its
+ * scorer in the scoring thread (scoring-thread.ts), on a connection of its own.
  */
 import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
@@ -150,13 +151,14 @@ export class Scorer extends QueueWatcher implements QueueScorer {
 
   /**
    * SQLite: reads everything queued (up to `batch`), then scores it contact by contact, in
-   * contact id order, in short transactions (`SLICE_BUDGET_MS` each, longer under a backlog)
-   * with the event loop free between them. Ingest keeps committing while a pass runs, so under
-   * load the next pass finds several events per contact and scores each contact once for all of
-   * them; id order makes each slice write neighbouring rows, so a page of the state and score
-   * tables is written once per slice instead of once per contact. When a merge (or another
-   * process) may have moved or scored some of them, a slice first reads again which of its
-   * events are still queued and to which contact they now belong.
+   * contact id order, in slices (`SLICE_BUDGET_MS` each, longer under a backlog), each computed
+   * without the write lock and written in a short transaction (`sqliteSlice`). Ingest keeps
+   * committing while a pass runs (between slices, or at the same time from the scoring thread),
+   * so under load the next pass finds several events per contact and scores each contact once
+   * for all of them; id order makes each slice write neighbouring rows, so a page of the state
+   * and score tables is written once per slice instead of once per contact. A slice applies only
+   * the events it takes off the queue itself (another process may have scored some), and after
+   * a merge it reads again to which contact its events now belong.
    */
   private async slicedPass(): Promise<number> {
     const { database } = this;
@@ -205,7 +207,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         claimMoves,
       );
       // Slices as long as the budget at the time per contact just measured: short enough for
-      // ingest to answer in time between them.
+      // ingest never to wait long for the write lock (or, on the serving thread, to answer).
       const perContactMs = Math.max(performance.now() - started, 0.1) / slice.length;
       this.sliceSize = Math.max(2, Math.min(4000, Math.round(SLICE_BUDGET_MS / perContactMs)));
       sliceSize = Math.max(2, Math.round(budgetMs / perContactMs));

@@ -177,6 +177,19 @@ export class KyselyScoringStore implements ScoringStore {
     return taken;
   }
 
+  async holdContacts(ids: readonly string[]) {
+    // Sorted, as every lock on contacts is taken, so that two transactions cannot deadlock.
+    for (const part of chunks([...new Set(ids)].sort(), ANY_LIST))
+      await this.db
+        .selectFrom("contacts")
+        .select("id")
+        .where(anyOf("id", part, "text"))
+        .orderBy("id")
+        .forKeyShare()
+        .execute();
+    return true;
+  }
+
   async aliases(ids: readonly string[]) {
     const rows = await this.inList(ids, (part) =>
       this.db

@@ -40,6 +40,12 @@ export interface ScoringStore {
   events(ids: readonly string[]): Promise<Map<string, StoredEventRow[]>>;
   aliases(ids: readonly string[]): Promise<Map<string, string>>;
   contactIdsByEmail(emails: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Keeps these contacts from being merged away (deleted) until commit: a PostgreSQL key-share
+   * lock, which waits for a merge under way. False on SQLite, where nothing needs holding (the
+   * transaction is the only writer).
+   */
+  holdContacts(ids: readonly string[]): Promise<boolean>;
   /** Inserts contacts that do not exist yet (by id or email); existing ones are left alone. */
   insertMissingContacts(rows: readonly Tables["contacts"][]): Promise<void>;
   /** Inserts events whose id is new; returns the seq of each event inserted, by event id. */

@@ -156,6 +156,10 @@ export class SqliteScoringStore implements ScoringStore {
     return new Map(rows.map((row) => [row.email, row.id]));
   }
 
+  async holdContacts(_ids: readonly string[]) {
+    return false;
+  }
+
   async insertMissingContacts(rows: readonly Tables["contacts"][]) {
     const statement = this.statement(
       "insert into contacts (id, email, company_id, properties, created_ms, updated_ms) values (@id, @email, @company_id, @properties, @created_ms, @updated_ms) on conflict do nothing",
