@@ -80,7 +80,11 @@ function timeStatements(sqlite: BetterSqlite3.Database, phase: () => "ingest" | 
 
 export async function benchIngestInProcess(events: number): Promise<InProcessReport> {
   const dir = mkdtempSync(join(tmpdir(), "leadscore-inprocess-"));
-  const config = loadConfig({ env: {}, overrides: { dataDir: dir, scoring: false, port: 0 } });
+  // Scoring on this thread: every statement of both phases runs on the one connection timed here.
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir: dir, scoring: false, scoringThread: false, port: 0 },
+  });
   const service = await ScoringService.open(config, pino({ level: "silent" }));
   const sqlite = service.database.sqlite;
   if (!sqlite) throw new Error("the in-process benchmark runs on SQLite");
