@@ -1,11 +1,15 @@
 /**
  * Event ingest: validated events are grouped (requests read in one turn of the event loop share
  * a transaction), stored with their contact, and put in the score queue; the answer goes out
- * once that transaction is committed, i.e. once the events are durable. Scoring happens next,
+ * once that transaction is committed and on disk (on SQLite, once the log sync that followed
+ * the commit has finished: log-sync.ts), i.e. once the events are durable. Scoring happens next,
  * in the scorer (scorer.ts), so a request never waits for it.
  */
+import type { Kysely } from "kysely";
 import type { Database } from "../store/database.js";
+import { withUnsyncedCommits } from "../store/log-sync.js";
 import { scoringStore } from "../store/scoring-store.js";
+import type { Tables } from "../store/tables.js";
 import { type ContactRef, resolveContacts } from "./identity.js";
 
 export interface IncomingEvent extends ContactRef {
@@ -44,6 +48,8 @@ export class EventIngestor {
   private queue: Pending[] = [];
   private queuedEvents = 0;
   private flushing = 0;
+  /** Groups committed, waiting for their log sync before they are answered. */
+  private syncing = 0;
   readonly stats: IngestStats = { events: 0, duplicates: 0, commits: 0 };
 
   constructor(
@@ -66,9 +72,10 @@ export class EventIngestor {
     });
   }
 
-  /** Resolves once everything queued so far is committed (graceful shutdown). */
+  /** Resolves once everything queued so far is committed and answered (graceful shutdown). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.queue.length > 0 || this.flushing > 0 || this.syncing > 0)
+      await new Promise((r) => setTimeout(r, 5));
   }
 
   private kick(): void {
@@ -94,18 +101,41 @@ export class EventIngestor {
     }
   }
 
+  /**
+   * Commits a group, then answers it once durable. On SQLite the commit does not wait for the
+   * disk (log-sync.ts): the next group commits while this one's log sync runs.
+   */
   private async flush(group: Pending[]): Promise<void> {
+    let results: IngestResult[];
     try {
-      const results = await this.commit(group.map((p) => p.events));
+      results = await this.commit(group.map((p) => p.events));
       this.stats.commits++;
-      group.forEach((pending, i) => {
-        this.stats.events += results[i].accepted;
-        this.stats.duplicates += results[i].duplicates;
-        pending.resolve(results[i]);
-      });
     } catch (error) {
       for (const pending of group) pending.reject(error);
+      return;
     }
+    const logSync = this.database.logSync;
+    if (!logSync) return this.answer(group, results);
+    this.syncing++;
+    logSync
+      .sync()
+      .then(
+        () => this.answer(group, results),
+        (error: unknown) => {
+          for (const pending of group) pending.reject(error);
+        },
+      )
+      .finally(() => {
+        this.syncing--;
+      });
+  }
+
+  private answer(group: Pending[], results: IngestResult[]): void {
+    group.forEach((pending, i) => {
+      this.stats.events += results[i].accepted;
+      this.stats.duplicates += results[i].duplicates;
+      pending.resolve(results[i]);
+    });
   }
 
   private async commit(requests: IncomingEvent[][]): Promise<IngestResult[]> {
@@ -120,39 +150,44 @@ export class EventIngestor {
     // thread waits for.
     const firsts = [...firstIndex.values()];
     const propertiesJson = firsts.map((i) => JSON.stringify(all[i].properties));
-    const results = await this.database.db.transaction().execute(async (tx) => {
-      const store = scoringStore(this.database, tx);
-      const contactIds = await resolveContacts(store, all, nowMs);
-      const inserted = await store.insertEvents(
-        firsts.map((i, n) => ({
-          event_id: all[i].id,
-          contact_id: contactIds[i],
-          type: all[i].type,
-          time_ms: all[i].timeMs,
-          properties: propertiesJson[n],
-          received_ms: nowMs,
-        })),
-      );
-      await store.enqueue([...inserted.values()].sort((a, b) => a - b));
-      const seqs = all.map((event, i) =>
-        firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
-      );
-      let offset = 0;
-      return requests.map((events) => {
-        const own = seqs.slice(offset, offset + events.length);
-        const ids = contactIds.slice(offset, offset + events.length);
-        offset += events.length;
-        const stored = own.map((seq) => seq !== null);
-        const accepted = stored.filter(Boolean).length;
-        return {
-          accepted,
-          duplicates: events.length - accepted,
-          contactIds: ids,
-          stored,
-          seqs: own.filter((seq): seq is number => seq !== null),
-        };
-      });
-    });
+    const inTransaction = (work: (db: Kysely<Tables>) => Promise<IngestResult[]>) =>
+      // SQLite: the commit writes the log without waiting for the disk; `flush` waits for it.
+      this.database.logSync ? withUnsyncedCommits(this.database.db, work) : work(this.database.db);
+    const results = await inTransaction((db) =>
+      db.transaction().execute(async (tx) => {
+        const store = scoringStore(this.database, tx);
+        const contactIds = await resolveContacts(store, all, nowMs);
+        const inserted = await store.insertEvents(
+          firsts.map((i, n) => ({
+            event_id: all[i].id,
+            contact_id: contactIds[i],
+            type: all[i].type,
+            time_ms: all[i].timeMs,
+            properties: propertiesJson[n],
+            received_ms: nowMs,
+          })),
+        );
+        await store.enqueue([...inserted.values()].sort((a, b) => a - b));
+        const seqs = all.map((event, i) =>
+          firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
+        );
+        let offset = 0;
+        return requests.map((events) => {
+          const own = seqs.slice(offset, offset + events.length);
+          const ids = contactIds.slice(offset, offset + events.length);
+          offset += events.length;
+          const stored = own.map((seq) => seq !== null);
+          const accepted = stored.filter(Boolean).length;
+          return {
+            accepted,
+            duplicates: events.length - accepted,
+            contactIds: ids,
+            stored,
+            seqs: own.filter((seq): seq is number => seq !== null),
+          };
+        });
+      }),
+    );
     this.onStored();
     return results;
   }

@@ -13,6 +13,7 @@ import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { ScoringEvent } from "../engine/index.js";
 import type { Database } from "../store/database.js";
+import { withUnsyncedCommits } from "../store/log-sync.js";
 import { type QueuedEventRow, type ScoringStore, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
@@ -242,41 +243,36 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         return planScores(scoringStore(database, tx), models, contactIds, byContact, cause, nowMs);
       });
     // What a slice writes is derived from stored events, so its commit skips the fsync: the
-    // next ingest commit (synchronous FULL) syncs the log with it, and a slice lost to a power
-    // cut leaves its events queued, to be scored again.
-    return database.db.connection().execute(async (db) => {
-      await sql`pragma synchronous = NORMAL`.execute(db);
-      try {
-        // Transactions begin IMMEDIATE on SQLite (store/sqlite-dialect.ts): another connection
-        // (the serving thread, another process) waits for the slice instead of making it fail.
-        return await db.transaction().execute(async (tx) => {
-          const store = scoringStore(database, tx);
-          let events: readonly QueuedEventRow[];
-          if ((await eventMovesIn(tx)) === movesAtClaim) {
-            // Contacts as claimed. Taking the events off the queue first tells which are still
-            // there: another connection may have scored some since the pass read them.
-            const taken = await store.takeQueued(claimed.map((row) => row.seq));
-            if (
-              planned &&
-              taken.size === claimed.length &&
-              (await planStillValid(store, planned, await this.models.active(tx)))
-            ) {
-              await writePlan(store, planned, nowMs);
-              return claimed.length;
-            }
-            this.stats.replanned++;
-            events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
-          } else {
-            events = await currentEvents(store, claimed);
-            await store.dequeue(events.map((row) => row.seq));
+    // next ingest's sync of the log (or the next commit with synchronous FULL) takes it along,
+    // and a slice lost to a power cut leaves its events queued, to be scored again.
+    return withUnsyncedCommits(database.db, async (db) => {
+      // Transactions begin IMMEDIATE on SQLite (store/sqlite-dialect.ts): another connection
+      // (the serving thread, another process) waits for the slice instead of making it fail.
+      return await db.transaction().execute(async (tx) => {
+        const store = scoringStore(database, tx);
+        let events: readonly QueuedEventRow[];
+        if ((await eventMovesIn(tx)) === movesAtClaim) {
+          // Contacts as claimed. Taking the events off the queue first tells which are still
+          // there: another connection may have scored some since the pass read them.
+          const taken = await store.takeQueued(claimed.map((row) => row.seq));
+          if (
+            planned &&
+            taken.size === claimed.length &&
+            (await planStillValid(store, planned, await this.models.active(tx)))
+          ) {
+            await writePlan(store, planned, nowMs);
+            return claimed.length;
           }
-          if (events.length === 0) return 0;
-          await this.apply(store, tx, events);
-          return events.length;
-        });
-      } finally {
-        await sql`pragma synchronous = FULL`.execute(db);
-      }
+          this.stats.replanned++;
+          events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
+        } else {
+          events = await currentEvents(store, claimed);
+          await store.dequeue(events.map((row) => row.seq));
+        }
+        if (events.length === 0) return 0;
+        await this.apply(store, tx, events);
+        return events.length;
+      });
     });
   }
 

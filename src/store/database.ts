@@ -7,6 +7,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
+import { LogSync } from "./log-sync.js";
 import { initial } from "./migrations/001-initial.js";
 import { scoreQueue } from "./migrations/002-score-queue.js";
 import { alerts } from "./migrations/003-alerts.js";
@@ -39,6 +40,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** The raw SQLite connection (the one Kysely uses), for the cached statements of the hot path. */
   readonly sqlite?: SQLite.Database;
+  /** SQLite: makes the log durable after commits made without fsync (log-sync.ts). */
+  readonly logSync?: LogSync;
   /** SQLite: the write turn of this connection, to share with another thread's connection. */
   readonly writeTurn?: SharedArrayBuffer;
   /** Where the data lives, for logs: the SQLite file or the PostgreSQL host and database (no password). */
@@ -96,13 +99,18 @@ async function openSqlite(dataDir: string, turn: WriteTurn): Promise<Database> {
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }, turn) });
   await migrate(db, "sqlite");
+  const logSync = new LogSync(`${file}-wal`);
   return {
     db,
     dialect: "sqlite",
     sqlite,
+    logSync,
     writeTurn: turn.buffer,
     location: file,
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      logSync.close();
+    },
   };
 }
 
