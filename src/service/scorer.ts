@@ -9,7 +9,7 @@
  * queued by another process (PostgreSQL) or left queued by a crash. A serving process runs its
  * scorer in the scoring thread (scoring-thread.ts), on a connection of its own.
  */
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { ScoringEvent } from "../engine/index.js";
 import type { Database } from "../store/database.js";
