@@ -76,22 +76,15 @@ export async function scoreContacts(
   const outcome: ScoreOutcome = { changed: 0, history: 0 };
   if (models.length === 0 || contactIds.length === 0) return outcome;
   for (const ids of chunks(contactIds, IN_CHUNK)) {
-    const part = await scoreChunk(store, models, ids, newEvents, reason, nowMs);
+    const part = await writePlan(
+      store,
+      await planScores(store, models, ids, newEvents, reason, nowMs),
+      nowMs,
+    );
     outcome.changed += part.changed;
     outcome.history += part.history;
   }
   return outcome;
-}
-
-async function scoreChunk(
-  store: ScoringStore,
-  models: readonly ActiveModel[],
-  ids: readonly string[],
-  newEvents: ReadonlyMap<string, ScoringEvent[]>,
-  reason: ScoreCause,
-  nowMs: number,
-): Promise<ScoreOutcome> {
-  return writePlan(store, await planScores(store, models, ids, newEvents, reason, nowMs), nowMs);
 }
 
 /** What a plan was computed from: if all of it is still so, the plan is still right. */

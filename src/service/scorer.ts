@@ -36,8 +36,11 @@ export interface ScorerOptions {
    * events gather meanwhile, and one bigger pass writes each table page once for all of them.
    */
   minPassIntervalMs: number;
-  /** Called after every pass that claimed events (the scoring thread reports its passes with it). */
-  onPass?: (stats: ScorerStats) => void;
+  /**
+   * Called after each commit that applied events and after each pass (the scoring thread
+   * reports its progress with it).
+   */
+  onStats?: (stats: ScorerStats) => void;
 }
 
 export class Scorer extends QueueWatcher implements QueueScorer {
@@ -125,15 +128,21 @@ export class Scorer extends QueueWatcher implements QueueScorer {
     const count = await run;
     if (count > 0) {
       this.stats.passes++;
-      this.stats.events += count;
-      this.options.onPass?.(this.stats);
+      this.options.onStats?.(this.stats);
     }
     return count;
   }
 
+  /** Events applied by a transaction that committed. */
+  private applied(events: number): void {
+    if (events === 0) return;
+    this.stats.events += events;
+    this.options.onStats?.(this.stats);
+  }
+
   private async passIn(): Promise<number> {
     const { database } = this;
-    return database.db.transaction().execute(async (tx) => {
+    const applied = await database.db.transaction().execute(async (tx) => {
       const store = scoringStore(database, tx);
       const claimed = await store.claimQueued(this.options.batch);
       if (claimed.length === 0) return 0;
@@ -148,6 +157,8 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       await store.dequeue(events.map((row) => row.seq));
       return claimed.length;
     });
+    this.applied(applied);
+    return applied;
   }
 
   /**
@@ -203,10 +214,12 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       const slice = contacts.slice(start, start + sliceSize);
       start += slice.length;
       const started = performance.now();
-      scored += await this.sqliteSlice(
+      const applied = await this.sqliteSlice(
         slice.flatMap((id) => byContact.get(id) ?? []),
         claimMoves,
       );
+      this.applied(applied);
+      scored += applied;
       // Slices as long as the budget at the time per contact just measured: short enough for
       // ingest never to wait long for the write lock (or, on the serving thread, to answer).
       const perContactMs = Math.max(performance.now() - started, 0.1) / slice.length;

@@ -17,7 +17,7 @@ import { Scorer, type ScorerOptions } from "./scorer.js";
 
 export interface ScoringThreadData {
   database: DatabaseOptions;
-  scorer: Omit<ScorerOptions, "onPass">;
+  scorer: Omit<ScorerOptions, "onStats">;
   logLevel: string;
 }
 
@@ -29,7 +29,7 @@ export type ToScoringThread =
 
 export type FromScoringThread =
   | { type: "ready" }
-  | { type: "pass"; stats: ScorerStats }
+  | { type: "stats"; stats: ScorerStats }
   | { type: "drained"; id: number; error?: string }
   | { type: "stopped" };
 
@@ -57,6 +57,8 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
     private readonly data: ScoringThreadData,
     private readonly models: ModelRegistry,
     private readonly log: Logger,
+    /** The worker's script (another one in tests, to see what happens when it fails). */
+    private readonly workerFile: URL = WORKER_FILE,
   ) {
     super(database);
   }
@@ -121,7 +123,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
 
   private ensureWorker(): Worker | undefined {
     if (this.worker || this.fallback) return this.worker;
-    const worker = new Worker(WORKER_FILE, { workerData: this.data });
+    const worker = new Worker(this.workerFile, { workerData: this.data });
     worker.on("message", (message: FromScoringThread) => this.received(message));
     worker.on("error", (error) => this.failed(error));
     worker.on("exit", (code) => {
@@ -133,7 +135,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
 
   private received(message: FromScoringThread): void {
     switch (message.type) {
-      case "pass":
+      case "stats":
         Object.assign(this.threadStats, message.stats);
         this.passEnded();
         break;
@@ -159,7 +161,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
     this.worker = undefined;
     const fallback = new Scorer(this.database, this.models, this.log, Date.now, {
       ...this.data.scorer,
-      onPass: () => this.passEnded(),
+      onStats: () => this.passEnded(),
     });
     this.fallback = fallback;
     if (this.started && !this.stopping) fallback.start();

@@ -1,8 +1,8 @@
 /**
  * Runs in the scoring thread (scoring-thread.ts): a scorer on its own database connection, so
  * that applying events to scores uses another core than the thread answering requests. It
- * learns of new events from the serving thread's kicks (and its own poll), and reports each
- * pass back.
+ * learns of new events from the serving thread's kicks (and its own poll), and reports its
+ * progress back after each commit.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
@@ -20,7 +20,7 @@ const log = pino({ level: data.logLevel, name: "scoring-thread" });
 const database = await openDatabase(data.database);
 const scorer = new Scorer(database, new ModelRegistry(), log, Date.now, {
   ...data.scorer,
-  onPass: (stats) => send({ type: "pass", stats: { ...stats } }),
+  onStats: (stats) => send({ type: "stats", stats: { ...stats } }),
 });
 
 port.on("message", (message: ToScoringThread) => {
