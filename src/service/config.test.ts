@@ -44,4 +44,14 @@ describe("service configuration", () => {
       /cannot read the config file/,
     );
   });
+
+  it("scores in a thread on SQLite by default, and takes on, off or auto", () => {
+    expect(loadConfig({ env: {} }).scoringThread).toBe("auto");
+    expect(loadConfig({ env: { LEADSCORE_SCORING_THREAD: "off" } }).scoringThread).toBe(false);
+    expect(loadConfig({ env: { LEADSCORE_SCORING_THREAD: "on" } }).scoringThread).toBe(true);
+    expect(loadConfig({ env: {}, overrides: { scoringThread: false } }).scoringThread).toBe(false);
+    expect(() => loadConfig({ env: { LEADSCORE_SCORING_THREAD: "sometimes" } })).toThrow(
+      /scoringThread \(or LEADSCORE_SCORING_THREAD\)/,
+    );
+  });
 });

@@ -45,12 +45,15 @@ export async function resolveContacts(
   });
   // PostgreSQL: a merge may commit between the alias read and the event insert, and the events
   // would then name a contact that no longer exists. Held contacts cannot be merged away until
-  // this commits; those merged meanwhile have an alias now, and their survivor is held in turn
-  // (aliases always name the last survivor, so one more round is the most it takes).
+  // this commits; of the others (new ones, or merged meanwhile), those with an alias now are
+  // replaced by their survivor, held in turn (aliases always name the last survivor, so one more
+  // round is the most it takes).
   for (let round = 0; round < 3; round++) {
     const ids = [...new Set(resolved)];
-    if (!(await store.holdContacts(ids))) break;
-    const merged = await store.aliases(ids);
+    const held = await store.holdContacts(ids);
+    if (!held) break;
+    const missing = ids.filter((id) => !held.has(id));
+    const merged = missing.length > 0 ? await store.aliases(missing) : new Map<string, string>();
     if (merged.size === 0) break;
     resolved = resolved.map((id) => merged.get(id) ?? id);
   }

@@ -178,16 +178,19 @@ export class KyselyScoringStore implements ScoringStore {
   }
 
   async holdContacts(ids: readonly string[]) {
+    const held = new Set<string>();
     // Sorted, as every lock on contacts is taken, so that two transactions cannot deadlock.
-    for (const part of chunks([...new Set(ids)].sort(), ANY_LIST))
-      await this.db
+    for (const part of chunks([...new Set(ids)].sort(), ANY_LIST)) {
+      const rows = await this.db
         .selectFrom("contacts")
         .select("id")
         .where(anyOf("id", part, "text"))
         .orderBy("id")
         .forKeyShare()
         .execute();
-    return true;
+      for (const row of rows) held.add(row.id);
+    }
+    return held;
   }
 
   async aliases(ids: readonly string[]) {

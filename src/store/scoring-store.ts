@@ -42,10 +42,10 @@ export interface ScoringStore {
   contactIdsByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   /**
    * Keeps these contacts from being merged away (deleted) until commit: a PostgreSQL key-share
-   * lock, which waits for a merge under way. False on SQLite, where nothing needs holding (the
-   * transaction is the only writer).
+   * lock, which waits for a merge under way; returns those that exist (and are now held).
+   * Undefined on SQLite, where nothing needs holding (the transaction is the only writer).
    */
-  holdContacts(ids: readonly string[]): Promise<boolean>;
+  holdContacts(ids: readonly string[]): Promise<Set<string> | undefined>;
   /** Inserts contacts that do not exist yet (by id or email); existing ones are left alone. */
   insertMissingContacts(rows: readonly Tables["contacts"][]): Promise<void>;
   /** Inserts events whose id is new; returns the seq of each event inserted, by event id. */

@@ -157,7 +157,7 @@ export class SqliteScoringStore implements ScoringStore {
   }
 
   async holdContacts(_ids: readonly string[]) {
-    return false;
+    return undefined;
   }
 
   async insertMissingContacts(rows: readonly Tables["contacts"][]) {
