@@ -103,6 +103,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
           // PostgreSQL may abort a pass (deadlock with a merge, a lost connection): the events
           // stay queued and the next kick or poll tries again.
           this.stats.failures++;
+          this.options.onStats?.(this.stats);
           this.log.warn({ err }, "scoring pass failed; its events stay queued");
           return;
         }
