@@ -157,7 +157,7 @@ export class EventIngestor {
       db.transaction().execute(async (tx) => {
         const store = scoringStore(this.database, tx);
         const contactIds = await resolveContacts(store, all, nowMs);
-        const inserted = await store.insertEvents(
+        const inserted = await store.insertQueuedEvents(
           firsts.map((i, n) => ({
             event_id: all[i].id,
             contact_id: contactIds[i],
@@ -167,7 +167,6 @@ export class EventIngestor {
             received_ms: nowMs,
           })),
         );
-        await store.enqueue([...inserted.values()].sort((a, b) => a - b));
         const seqs = all.map((event, i) =>
           firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
         );

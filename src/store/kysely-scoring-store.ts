@@ -121,14 +121,6 @@ export class KyselyScoringStore implements ScoringStore {
     return groupEvents(rows);
   }
 
-  async enqueue(seqs: readonly number[]) {
-    for (const part of chunks(seqs, 1000))
-      await this.db
-        .insertInto("score_queue")
-        .values(part.map((seq) => ({ seq })))
-        .execute();
-  }
-
   async claimQueued(limit: number, afterSeq = 0) {
     // One read with the events; only the queue rows are locked (FOR UPDATE OF), not the events.
     return this.db
@@ -229,17 +221,30 @@ export class KyselyScoringStore implements ScoringStore {
     }
   }
 
-  async insertEvents(rows: readonly EventRow[]) {
+  async insertQueuedEvents(rows: readonly EventRow[]) {
     const inserted = new Map<string, number>();
     const sorted = [...rows].sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
     for (const part of chunks(sorted, 500)) {
+      // One round trip: the new events, and their queue rows from what the insert returned.
       const done = await this.db
-        .insertInto("events")
-        .values(part)
-        .onConflict((oc) => oc.column("event_id").doNothing())
-        .returning(["event_id", "seq"])
+        .with("inserted", (db) =>
+          db
+            .insertInto("events")
+            .values(part)
+            .onConflict((oc) => oc.column("event_id").doNothing())
+            .returning(["event_id", "seq"]),
+        )
+        .with("queued", (db) =>
+          db
+            .insertInto("score_queue")
+            .columns(["seq"])
+            .expression((eb) => eb.selectFrom("inserted").select("inserted.seq"))
+            .returning("seq"),
+        )
+        .selectFrom("inserted")
+        .select(["inserted.event_id", "inserted.seq"])
         .execute();
-      for (const row of done) inserted.set(row.event_id, row.seq);
+      for (const row of done) inserted.set(row.event_id, Number(row.seq));
     }
     return inserted;
   }

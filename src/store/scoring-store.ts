@@ -48,10 +48,11 @@ export interface ScoringStore {
   holdContacts(ids: readonly string[]): Promise<Set<string> | undefined>;
   /** Inserts contacts that do not exist yet (by id or email); existing ones are left alone. */
   insertMissingContacts(rows: readonly Tables["contacts"][]): Promise<void>;
-  /** Inserts events whose id is new; returns the seq of each event inserted, by event id. */
-  insertEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
-  /** Puts stored events in the score queue. */
-  enqueue(seqs: readonly number[]): Promise<void>;
+  /**
+   * Inserts the events whose id is new and puts them in the score queue; returns the seq of each
+   * event inserted, by event id.
+   */
+  insertQueuedEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
   /**
    * Claims up to `limit` queued events after seq `afterSeq`, oldest first, with their current
    * contact. On PostgreSQL the queue rows stay locked until commit and rows another transaction

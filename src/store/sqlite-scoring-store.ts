@@ -105,11 +105,6 @@ export class SqliteScoringStore implements ScoringStore {
     );
   }
 
-  async enqueue(seqs: readonly number[]) {
-    const statement = this.statement("insert into score_queue (seq) values (?)");
-    for (const seq of seqs) statement.run(seq);
-  }
-
   async claimQueued(limit: number, afterSeq = 0) {
     return this.statement(
       "select e.seq, e.contact_id, e.event_id, e.type, e.time_ms, e.properties from score_queue q join events e on e.seq = q.seq where q.seq > ? order by q.seq limit ?",
@@ -169,14 +164,18 @@ export class SqliteScoringStore implements ScoringStore {
     for (const row of rows) if (exists.get(row.id) === undefined) statement.run(row);
   }
 
-  async insertEvents(rows: readonly EventRow[]) {
-    const statement = this.statement(
+  async insertQueuedEvents(rows: readonly EventRow[]) {
+    const insert = this.statement(
       "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms) on conflict (event_id) do nothing",
     );
+    const queue = this.statement("insert into score_queue (seq) values (?)");
     const inserted = new Map<string, number>();
     for (const row of rows) {
-      const result = statement.run(row);
-      if (result.changes === 1) inserted.set(row.event_id, Number(result.lastInsertRowid));
+      const result = insert.run(row);
+      if (result.changes !== 1) continue;
+      const seq = Number(result.lastInsertRowid);
+      queue.run(seq);
+      inserted.set(row.event_id, seq);
     }
     return inserted;
   }
