@@ -65,6 +65,13 @@ describe("write turns between two connections of one process", () => {
       expect(order).toEqual(["first wrote", "second read 1 counters", "first commits", "second begins"]);
       // The thread went on ticking while the second writer waited (about 270 ms).
       expect(ticks - ticksBefore).toBeGreaterThan(20);
+      // Each connection's time with the lock and waiting for it, as /metrics reports it.
+      const [serving, scoring] = first.writeTurnUsage?.() ?? [];
+      expect(serving).toMatchObject({ connection: "serving" });
+      expect(serving.heldSeconds).toBeGreaterThan(0.25);
+      expect(scoring).toMatchObject({ connection: "scoring" });
+      expect(scoring.waitedSeconds).toBeGreaterThan(0.2);
+      expect(scoring.heldSeconds).toBeLessThan(serving.heldSeconds);
       const names = await first.db.selectFrom("counters").select("name").orderBy("name").execute();
       expect(names.map((row) => row.name)).toEqual(["event_moves", "first", "second"]);
     } finally {
@@ -159,6 +166,16 @@ describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backen
     expect(await metricReaches(server.url, key, "leadscore_events_scored_total", ledger.sent.size)).toBe(
       ledger.sent.size,
     );
+    if (backend === "sqlite") {
+      const held = (connection: string) =>
+        metric(
+          server.url,
+          key,
+          `leadscore_sqlite_write_lock_held_seconds_total\\{connection="${connection}"\\}`,
+        );
+      expect(await held("serving")).toBeGreaterThan(0);
+      expect(await held("scoring")).toBeGreaterThan(0);
+    }
     expect((await server.stop("SIGTERM")).code).toBe(0);
     expect(server.errors()).toBe("");
 

@@ -92,6 +92,26 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
     },
   });
   new Gauge({
+    name: "leadscore_sqlite_write_lock_held_seconds_total",
+    help: "SQLite: time each connection of this process (serving, scoring thread) held the file's write lock since start; when the two together grow as fast as the clock, the lock is what limits ingest and scoring.",
+    labelNames: ["connection"],
+    registers: [registry],
+    collect() {
+      for (const usage of service.database.writeTurnUsage?.() ?? [])
+        this.set({ connection: usage.connection }, usage.heldSeconds);
+    },
+  });
+  new Gauge({
+    name: "leadscore_sqlite_write_lock_waited_seconds_total",
+    help: "SQLite: time each connection of this process waited for the other to give the write lock back, since start.",
+    labelNames: ["connection"],
+    registers: [registry],
+    collect() {
+      for (const usage of service.database.writeTurnUsage?.() ?? [])
+        this.set({ connection: usage.connection }, usage.waitedSeconds);
+    },
+  });
+  new Gauge({
     name: "leadscore_scoring_thread",
     help: "1: queued events are scored in the scoring thread; 0: in the thread answering requests (thread off, or it failed).",
     registers: [registry],

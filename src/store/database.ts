@@ -15,7 +15,7 @@ import { predictive } from "./migrations/004-predictive.js";
 import { counters } from "./migrations/005-counters.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
-import { WriteTurn } from "./write-turn.js";
+import { type TurnUsage, WriteTurn } from "./write-turn.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -44,6 +44,8 @@ export interface Database {
   readonly logSync?: LogSync;
   /** SQLite: the write turn of this connection, to share with another thread's connection. */
   readonly writeTurn?: SharedArrayBuffer;
+  /** SQLite: how long each connection sharing the write turn held it and waited for it. */
+  writeTurnUsage?(): TurnUsage[];
   /** Where the data lives, for logs: the SQLite file or the PostgreSQL host and database (no password). */
   readonly location: string;
   close(): Promise<void>;
@@ -106,6 +108,7 @@ async function openSqlite(dataDir: string, turn: WriteTurn): Promise<Database> {
     sqlite,
     logSync,
     writeTurn: turn.buffer,
+    writeTurnUsage: () => turn.usage(),
     location: file,
     close: async () => {
       await db.destroy();

@@ -18,26 +18,62 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 const FREE = 0;
 const TAKEN = 1;
+/** The turn word, then per connection the microseconds it held the turn and waited for it. */
+const BYTES = 8 + 4 * 8;
+
+/** The connection that made the turn (the serving thread's), and the one it was shared with. */
+export const TURN_HOLDERS = ["serving", "scoring"] as const;
+
+export interface TurnUsage {
+  connection: (typeof TURN_HOLDERS)[number];
+  heldSeconds: number;
+  waitedSeconds: number;
+}
 
 export class WriteTurn {
+  readonly buffer: SharedArrayBuffer;
   private readonly word: Int32Array;
+  private readonly times: BigInt64Array;
+  /** This connection's slots in `times`: 0 for the turn's maker, 2 for the other. */
+  private readonly slot: number;
+  private heldSince = 0;
 
-  /** `buffer` is the turn shared with another thread; none: a new one. */
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
-    this.word = new Int32Array(buffer);
+  /** `shared` is the turn of another thread's connection; none: a new one. */
+  constructor(shared?: SharedArrayBuffer) {
+    this.buffer = shared ?? new SharedArrayBuffer(BYTES);
+    this.word = new Int32Array(this.buffer, 0, 1);
+    this.times = new BigInt64Array(this.buffer, 8, 4);
+    this.slot = shared ? 2 : 0;
   }
 
   /** Resolves once this thread holds the turn. */
   async acquire(): Promise<void> {
+    const asked = performance.now();
     for (;;) {
-      if (Atomics.compareExchange(this.word, 0, FREE, TAKEN) === FREE) return;
+      if (Atomics.compareExchange(this.word, 0, FREE, TAKEN) === FREE) break;
       const wait = waitAsync(this.word, 0, TAKEN);
       if (wait.async) await wait.value;
     }
+    this.heldSince = performance.now();
+    Atomics.add(this.times, this.slot + 1, micros(this.heldSince - asked));
   }
 
   release(): void {
+    Atomics.add(this.times, this.slot, micros(performance.now() - this.heldSince));
     Atomics.store(this.word, 0, FREE);
     Atomics.notify(this.word, 0);
   }
+
+  /** How long each connection held the turn and waited for it, since the turn was made. */
+  usage(): TurnUsage[] {
+    return TURN_HOLDERS.map((connection, i) => ({
+      connection,
+      heldSeconds: Number(Atomics.load(this.times, 2 * i)) / 1e6,
+      waitedSeconds: Number(Atomics.load(this.times, 2 * i + 1)) / 1e6,
+    }));
+  }
+}
+
+function micros(ms: number): bigint {
+  return BigInt(Math.round(ms * 1000));
 }
