@@ -1,6 +1,6 @@
 /**
- * Opening the database: embedded SQLite (better-sqlite3, WAL, every commit synced to disk)
- * by default, PostgreSQL when a URL is given. Migrations run on open, for both.
+ * Opening the database: embedded SQLite (better-sqlite3, WAL, every acknowledged write synced to
+ * disk) by default, PostgreSQL when a URL is given. Migrations run on open, for both.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -89,7 +89,9 @@ async function openSqlite(dataDir: string, turn: WriteTurn): Promise<Database> {
   const file = join(dataDir, "leadscore.db");
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
-  // FULL: a commit is on disk before it returns, so an acknowledged event survives kill -9 and power loss.
+  // FULL: a commit is on disk before it returns, so what is acknowledged survives kill -9 and
+  // power loss. Ingest and scoring commit with NORMAL instead and sync the log themselves
+  // (log-sync.ts), or need not (scores are derived from stored events).
   sqlite.pragma("synchronous = FULL");
   // Checkpoint after 10,000 log pages (40 MB) instead of 1,000: scoring passes rewrite the same
   // state and score pages again and again, and a later checkpoint copies each page once for
