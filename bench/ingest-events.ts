@@ -7,6 +7,7 @@ import { CONTENT, FORM_IDS, PRODUCTS, SOCIAL_NETWORKS, WEBINAR_TOPICS } from "..
 import { PAGE_CATEGORIES } from "../src/demo/drafts.js";
 import { generateDemo } from "../src/demo/generator.js";
 import { Random, type WeightedTable, weightedTable } from "../src/demo/random.js";
+import type { EventRequest } from "../src/server/schemas.js";
 
 export interface SetupData {
   companies: Array<{ id: string; properties: Record<string, unknown> }>;
@@ -38,16 +39,6 @@ export function setupData(contacts: number, seed: number): SetupData {
     return { id, ...(unique ? { email } : {}), companyId: companyId || null, properties };
   });
   return { companies, contacts: people };
-}
-
-/** An event as `POST /v1/events` takes it. */
-export interface ApiEvent {
-  id: string;
-  contactId?: string;
-  email?: string;
-  type: string;
-  timestamp: string;
-  properties: Record<string, unknown>;
 }
 
 type EventType =
@@ -102,7 +93,7 @@ export class EventFactory {
   }
 
   /** One event of a random contact, within the last hour, as the API takes it. */
-  event(nowMs: number): ApiEvent {
+  event(nowMs: number): EventRequest {
     const random = this.random;
     const contact = random.pick(this.contacts);
     const type = random.pickWeighted(this.types);

@@ -70,6 +70,15 @@ export const eventSchema = z
   })
   .meta({ id: "Event" });
 
+/**
+ * An event as a client sends it to `POST /v1/events`, with its date as an ISO string and its
+ * properties given (what the bench and the tests send).
+ */
+export type EventRequest = z.input<typeof eventSchema> & {
+  timestamp: string;
+  properties: Record<string, unknown>;
+};
+
 export const ingestResultSchema = z
   .object({
     accepted: z.number().int().describe("Events stored by this request."),

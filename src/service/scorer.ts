@@ -155,7 +155,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       const moved = [...new Set(events.map((row) => row.contact_id))].filter((id) => !locked.has(id));
       if (moved.length > 0) await lockContacts(tx, database.dialect, moved);
       await this.apply(store, tx, events);
-      await store.dequeue(events.map((row) => row.seq));
+      await store.takeQueued(events.map((row) => row.seq));
       return claimed.length;
     });
     this.applied(applied);
@@ -281,7 +281,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
           events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
         } else {
           events = await currentEvents(store, claimed);
-          await store.dequeue(events.map((row) => row.seq));
+          await store.takeQueued(events.map((row) => row.seq));
         }
         if (events.length === 0) return 0;
         await this.apply(store, tx, events);

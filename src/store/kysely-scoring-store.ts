@@ -148,14 +148,6 @@ export class KyselyScoringStore implements ScoringStore {
     return out;
   }
 
-  async dequeue(seqs: readonly number[]) {
-    for (const part of chunks(seqs, ANY_LIST))
-      await this.db
-        .deleteFrom("score_queue")
-        .where(anyOf("seq", part, "bigint"))
-        .execute();
-  }
-
   async takeQueued(seqs: readonly number[]) {
     const taken = new Set<number>();
     for (const part of chunks(seqs, ANY_LIST)) {

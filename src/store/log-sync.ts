@@ -16,8 +16,8 @@ import type { Tables } from "./tables.js";
 
 export class LogSync {
   private fd: number | undefined;
-  /** The fsync under way, if any. */
-  private running: Promise<void> | undefined;
+  /** The last fsync started. */
+  private running: Promise<void> = Promise.resolve();
   /** The fsync that starts when the running one ends, shared by everyone who asked meanwhile. */
   private next: Promise<void> | undefined;
 
@@ -26,32 +26,20 @@ export class LogSync {
 
   /** Resolves once everything written to the log before this call is on disk. */
   sync(): Promise<void> {
-    if (!this.running) {
-      this.running = this.fsyncOnce().finally(() => this.ended());
-      return this.running;
-    }
-    this.next ??= new Promise<void>((resolve, reject) => {
-      this.afterRunning = () => {
+    // The fsync under way may have started before the caller's commit: the caller needs the next.
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
         this.next = undefined;
-        this.running = this.fsyncOnce().finally(() => this.ended());
-        this.running.then(resolve, reject);
-      };
-    });
+        this.running = this.fsyncOnce();
+        return this.running;
+      });
     return this.next;
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-  }
-
-  private afterRunning: (() => void) | undefined;
-
-  private ended(): void {
-    this.running = undefined;
-    const start = this.afterRunning;
-    this.afterRunning = undefined;
-    start?.();
   }
 
   private fsyncOnce(): Promise<void> {

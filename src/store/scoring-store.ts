@@ -61,11 +61,9 @@ export interface ScoringStore {
   claimQueued(limit: number, afterSeq?: number): Promise<QueuedEventRow[]>;
   /** Which of these events are still queued, with their contact as stored now (merges move events), by seq. */
   queuedContacts(seqs: readonly number[]): Promise<Map<number, string>>;
-  /** Removes applied events from the queue (in the transaction that applied them). */
-  dequeue(seqs: readonly number[]): Promise<void>;
   /**
-   * Removes these events from the queue and returns those that were still in it: the events this
-   * transaction may apply (another connection may have scored the others since they were read).
+   * Removes these events from the queue (in the transaction that applies them) and returns those
+   * that were still in it: another connection may have scored the others since they were read.
    */
   takeQueued(seqs: readonly number[]): Promise<Set<number>>;
   /** Sets email, company and properties of existing contacts. */

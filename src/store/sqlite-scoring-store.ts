@@ -123,11 +123,6 @@ export class SqliteScoringStore implements ScoringStore {
     return out;
   }
 
-  async dequeue(seqs: readonly number[]) {
-    const statement = this.statement("delete from score_queue where seq = ?");
-    for (const seq of seqs) statement.run(seq);
-  }
-
   async takeQueued(seqs: readonly number[]) {
     const statement = this.statement("delete from score_queue where seq = ?");
     const taken = new Set<number>();

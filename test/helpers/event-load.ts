@@ -3,6 +3,7 @@
  * sent and what the service acknowledged (a 200 answer), so a test can check afterwards that
  * every acknowledged event was stored once, whatever happened to the process meanwhile.
  */
+import type { EventRequest } from "../../src/server/schemas.js";
 import { request } from "./process.js";
 
 export const DAY_MS = 86_400_000;
@@ -52,14 +53,7 @@ export function randomGenerator(seed: number): () => number {
   };
 }
 
-export interface SentEvent {
-  id: string;
-  contactId?: string;
-  email?: string;
-  type: string;
-  timestamp: string;
-  properties: Record<string, unknown>;
-}
+export type SentEvent = EventRequest;
 
 const KINDS: { type: string; properties: (pick: () => number) => Record<string, unknown> }[] = [
   { type: "page_view", properties: (pick) => ({ url: pick() < 0.3 ? "/pricing" : "/blog/post" }) },
