@@ -4,6 +4,7 @@
  * transaction, so a read after the answer sees the new score.
  */
 import type { Kysely } from "kysely";
+import { moveEvents } from "../store/contact-events.js";
 import type { Database } from "../store/database.js";
 import { chunks, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
@@ -239,11 +240,7 @@ export class ContactStore {
         .where("id", "=", survivorId)
         .execute();
       await noteEventsMoved(tx, this.database);
-      await tx
-        .updateTable("events")
-        .set({ contact_id: survivorId })
-        .where("contact_id", "=", mergedId)
-        .execute();
+      await moveEvents(tx, mergedId, survivorId);
       await tx
         .updateTable("score_history")
         .set({ contact_id: survivorId })

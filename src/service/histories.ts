@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { ContactHistory, HistoryEvent } from "../predict/features.js";
+import { allEvents } from "../store/contact-events.js";
 import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { contactProperties } from "./score-contacts.js";
@@ -34,12 +35,7 @@ export async function readHistories(
   const events = new Map<string, HistoryEvent[]>();
   for (const part of chunks([...ids], 500)) {
     // Events after the date cannot count: leave them in the database.
-    const rows = await db
-      .selectFrom("events")
-      .select(["event_id", "contact_id", "type", "time_ms", "properties"])
-      .where("contact_id", "in", part)
-      .where("time_ms", "<=", asOfMs)
-      .execute();
+    const rows = await allEvents(db, part, asOfMs);
     for (const row of rows) {
       const list = events.get(row.contact_id) ?? [];
       list.push({

@@ -17,6 +17,7 @@ import {
   type Properties,
   type ScoringEvent,
 } from "../engine/index.js";
+import { allEvents, queuedEvents } from "../store/contact-events.js";
 import type {
   ContactRow,
   HistoryRow,
@@ -316,29 +317,17 @@ function detailOf(reason: ScoreCause, contactId: string, version: number): Recor
   }
 }
 
-/** Every stored event of a contact, as the engine reads them. */
+/** Every stored event of a contact, as the engine reads them, in time order. */
 export async function eventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
-  const rows = await tx
-    .selectFrom("events")
-    .select(["event_id", "type", "time_ms", "properties"])
-    .where("contact_id", "=", contactId)
-    .orderBy("time_ms")
-    .orderBy("event_id")
-    .execute();
-  return rows.map(toScoringEvent);
+  const rows = await allEvents(tx, [contactId]);
+  return rows
+    .sort((a, b) => a.time_ms - b.time_ms || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0))
+    .map(toScoringEvent);
 }
 
 /** The contact's events still waiting in the score queue. */
 export async function queuedEventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
-  const rows = await tx
-    .selectFrom("events")
-    .select(["event_id", "type", "time_ms", "properties"])
-    .where("contact_id", "=", contactId)
-    .where(({ exists, selectFrom }) =>
-      exists(selectFrom("score_queue").select("seq").whereRef("score_queue.seq", "=", "events.seq")),
-    )
-    .execute();
-  return rows.map(toScoringEvent);
+  return (await queuedEvents(tx, [contactId]).execute()).map(toScoringEvent);
 }
 
 function toScoringEvent(

@@ -13,6 +13,7 @@ import { scoreQueue } from "./migrations/002-score-queue.js";
 import { alerts } from "./migrations/003-alerts.js";
 import { predictive } from "./migrations/004-predictive.js";
 import { counters } from "./migrations/005-counters.js";
+import { contactEvents } from "./migrations/006-contact-events.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 import { type TurnUsage, WriteTurn } from "./write-turn.js";
@@ -33,6 +34,8 @@ export interface DatabaseOptions {
    * thread's, given to the scoring thread); none: a turn of its own.
    */
   writeTurn?: SharedArrayBuffer | undefined;
+  /** Apply the migrations up to this one only (a test of the migration after it). */
+  migrateTo?: string;
 }
 
 export interface Database {
@@ -59,6 +62,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "003-alerts": alerts(dialect),
     "004-predictive": predictive(dialect),
     "005-counters": counters(dialect),
+    "006-contact-events": contactEvents(dialect),
   };
 }
 
@@ -81,10 +85,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   if (url)
     throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got ${describeUrl(url)}`);
-  return openSqlite(options.dataDir, new WriteTurn(options.writeTurn));
+  return openSqlite(options.dataDir, new WriteTurn(options.writeTurn), options.migrateTo);
 }
 
-async function openSqlite(dataDir: string, turn: WriteTurn): Promise<Database> {
+async function openSqlite(dataDir: string, turn: WriteTurn, migrateTo?: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "leadscore.db");
   const sqlite = new SQLite(file);
@@ -102,7 +106,7 @@ async function openSqlite(dataDir: string, turn: WriteTurn): Promise<Database> {
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }, turn) });
-  await migrate(db, "sqlite");
+  await migrate(db, "sqlite", undefined, migrateTo);
   const logSync = new LogSync(`${file}-wal`);
   return {
     db,
@@ -143,7 +147,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, "postgres", schema ?? "public");
+  await migrate(db, "postgres", schema ?? "public", options.migrateTo);
   return {
     db,
     dialect: "postgres",
@@ -152,7 +156,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
 }
 
-async function migrate(db: Kysely<Tables>, dialect: Dialect, schema?: string): Promise<void> {
+async function migrate(
+  db: Kysely<Tables>,
+  dialect: Dialect,
+  schema?: string,
+  target?: string,
+): Promise<void> {
   const all = migrations(dialect);
   const migrator = new Migrator({
     db,
@@ -163,7 +172,7 @@ async function migrate(db: Kysely<Tables>, dialect: Dialect, schema?: string): P
     // Named, because Kysely looks for its tables in every schema: another schema's would fool it.
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
   const failed = results?.find((result) => result.status === "Error");
   if (error || failed) {
     const reason = error instanceof Error ? error.message : String(error ?? "unknown error");

@@ -110,12 +110,10 @@ export class KyselyScoringStore implements ScoringStore {
   async events(ids: readonly string[]) {
     const rows = await this.inList(ids, (part) =>
       this.db
-        .selectFrom("events")
-        .select(["contact_id", "event_id", "type", "time_ms", "properties"])
-        .where(anyOf("contact_id", part, "text"))
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom("score_queue").select("seq").whereRef("score_queue.seq", "=", "events.seq"))),
-        )
+        .selectFrom("contact_events as c")
+        .innerJoin("events as e", "e.seq", "c.seq")
+        .select(["c.contact_id", "e.event_id", "e.type", "e.time_ms", "e.properties"])
+        .where(anyOf("c.contact_id", part, "text"))
         .execute(),
     );
     return groupEvents(rows);
@@ -151,10 +149,27 @@ export class KyselyScoringStore implements ScoringStore {
   async takeQueued(seqs: readonly number[]) {
     const taken = new Set<number>();
     for (const part of chunks(seqs, ANY_LIST)) {
+      // One statement: off the queue, and into the contact's applied events.
       const rows = await this.db
-        .deleteFrom("score_queue")
-        .where(anyOf("seq", part, "bigint"))
-        .returning("seq")
+        .with("taken", (db) =>
+          db
+            .deleteFrom("score_queue")
+            .where(anyOf("seq", part, "bigint"))
+            .returning("seq"),
+        )
+        .with("indexed", (db) =>
+          db
+            .insertInto("contact_events")
+            .columns(["contact_id", "time_ms", "seq"])
+            .expression((eb) =>
+              eb
+                .selectFrom("events as e")
+                .innerJoin("taken", "taken.seq", "e.seq")
+                .select(["e.contact_id", "e.time_ms", "e.seq"]),
+            ),
+        )
+        .selectFrom("taken")
+        .select("taken.seq")
         .execute();
       for (const row of rows) taken.add(Number(row.seq));
     }

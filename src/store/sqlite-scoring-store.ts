@@ -99,7 +99,7 @@ export class SqliteScoringStore implements ScoringStore {
   async events(ids: readonly string[]) {
     return groupEvents(
       this.each<StoredEventRow>(
-        "select contact_id, event_id, type, time_ms, properties from events e where contact_id = ? and not exists (select 1 from score_queue q where q.seq = e.seq) order by time_ms, event_id",
+        "select c.contact_id, e.event_id, e.type, e.time_ms, e.properties from contact_events c join events e on e.seq = c.seq where c.contact_id = ? order by c.time_ms, e.event_id",
         ids,
       ),
     );
@@ -124,9 +124,16 @@ export class SqliteScoringStore implements ScoringStore {
   }
 
   async takeQueued(seqs: readonly number[]) {
-    const statement = this.statement("delete from score_queue where seq = ?");
+    const dequeue = this.statement("delete from score_queue where seq = ?");
+    const index = this.statement(
+      "insert into contact_events (contact_id, time_ms, seq) select contact_id, time_ms, seq from events where seq = ?",
+    );
     const taken = new Set<number>();
-    for (const seq of seqs) if (statement.run(seq).changes === 1) taken.add(seq);
+    for (const seq of seqs) {
+      if (dequeue.run(seq).changes !== 1) continue;
+      index.run(seq);
+      taken.add(seq);
+    }
     return taken;
   }
 

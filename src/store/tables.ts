@@ -57,6 +57,16 @@ export interface ModelHeadsTable {
 }
 
 /** Events stored but not yet applied to their contact's scores (migration 002). */
+/**
+ * The applied events of each contact by time (migration 006): the scorer adds an event here when
+ * it takes it off the score queue. A contact's events are these and its queued ones.
+ */
+export interface ContactEventsTable {
+  contact_id: string;
+  time_ms: number;
+  seq: number;
+}
+
 export interface ScoreQueueTable {
   /** The event's seq. */
   seq: number;
@@ -230,6 +240,7 @@ export interface Tables {
   model_heads: ModelHeadsTable;
   contact_states: ContactStatesTable;
   score_queue: ScoreQueueTable;
+  contact_events: ContactEventsTable;
   scores: ScoresTable;
   score_history: ScoreHistoryTable;
   api_keys: ApiKeysTable;

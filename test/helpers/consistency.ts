@@ -53,6 +53,12 @@ export async function checkConsistency(
   const queuedSeqs = new Set(
     (await db.selectFrom("score_queue").select("seq").execute()).map((row) => row.seq),
   );
+  // The applied-events index holds exactly the events no longer queued, under their contact.
+  const indexed = new Map(
+    (await db.selectFrom("contact_events").selectAll().execute()).map(
+      (row) => [Number(row.seq), row] as const,
+    ),
+  );
   const eventsByContact = new Map<string, ScoringEvent[]>();
   let eventCount = 0;
   for (const row of await db
@@ -60,10 +66,18 @@ export async function checkConsistency(
     .select(["seq", "event_id", "contact_id", "type", "time_ms", "properties"])
     .orderBy("seq")
     .execute()) {
+    const entry = indexed.get(row.seq);
+    indexed.delete(row.seq);
     if (queuedSeqs.has(row.seq)) {
+      if (entry) problems.push(`event ${row.event_id} is queued and indexed as applied`);
       eventCount++;
       continue;
     }
+    if (!entry) problems.push(`event ${row.event_id} is neither queued nor indexed as applied`);
+    else if (entry.contact_id !== row.contact_id || entry.time_ms !== row.time_ms)
+      problems.push(
+        `event ${row.event_id} of ${row.contact_id} at ${row.time_ms} indexed under ${entry.contact_id} at ${entry.time_ms}`,
+      );
     const list = eventsByContact.get(row.contact_id) ?? [];
     list.push({ id: row.event_id, type: row.type, timeMs: row.time_ms, properties: object(row.properties) });
     eventsByContact.set(row.contact_id, list);
@@ -77,6 +91,7 @@ export async function checkConsistency(
       (row) => [row.id, { ...object(row.properties), id: row.id }] as const,
     ),
   );
+  for (const seq of indexed.keys()) problems.push(`applied-events index names event seq ${seq}, not stored`);
   const scores = await db.selectFrom("scores").selectAll().execute();
   const scored = new Set(scores.map((row) => `${row.model_key}\u0000${row.contact_id}`));
   for (const contactId of eventsByContact.keys()) {
