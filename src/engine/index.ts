@@ -49,5 +49,7 @@ export {
   type ContactState,
   emptyState,
   evaluateState,
-  type StoredEvent,
+  parseState,
+  serializeState,
+  stateSize,
 } from "./state.js";

@@ -13,8 +13,10 @@ import {
   emptyState,
   evaluate,
   evaluateState,
+  parseState,
   type ScoreResult,
   type ScoringEvent,
+  serializeState,
 } from "./index.js";
 
 const DAY = 86_400_000;
@@ -218,7 +220,7 @@ describe("engine properties", () => {
           let state = emptyState();
           for (const event of events) {
             // A JSON round trip, as the service stores the state.
-            state = JSON.parse(JSON.stringify(applyEvent(evaluator, state, event)));
+            state = parseState(serializeState(applyEvent(evaluator, state, event)));
             const asOf = Math.max(state.watermarkMs, START) + extraDays * DAY;
             const seen = events.slice(0, events.indexOf(event) + 1);
             const incremental = evaluateState(evaluator, state, contact, company, asOf, { ledger: true });
@@ -249,7 +251,7 @@ describe("engine properties", () => {
             const batch = events.slice(applied, applied + size).reverse();
             applied += batch.length;
             const before = state;
-            state = JSON.parse(JSON.stringify(applyEvents(evaluator, state, batch)));
+            state = parseState(serializeState(applyEvents(evaluator, state, batch)));
             const asOf = Math.max(state.watermarkMs, START) + extraDays * DAY;
             const incremental = evaluateState(evaluator, state, contact, company, asOf, { ledger: true });
             const scratch = evaluate(evaluator, contact, company, events.slice(0, applied), asOf, {
@@ -259,7 +261,7 @@ describe("engine properties", () => {
             // The service's one-batch path gives the same state and score.
             const advanced = advanceState(evaluator, before, batch, contact, company, asOf, { ledger: true });
             expect(advanced.asOfMs).toBe(asOf);
-            expect(JSON.parse(JSON.stringify(advanced.state))).toEqual(state);
+            expect(parseState(serializeState(advanced.state))).toEqual(state);
             expect(advanced.result).toEqual(scratch);
           }
         },

@@ -9,6 +9,7 @@ import {
   type ContactState,
   emptyState,
   evaluateState,
+  parseState,
   type ScoreResult,
 } from "../engine/index.js";
 import type { Dialect } from "../store/database.js";
@@ -102,7 +103,7 @@ export class ScoreReader {
       .execute()) {
       states.set(stored.model_key, {
         version: stored.model_version,
-        state: JSON.parse(stored.state) as ContactState,
+        state: parseState(stored.state),
       });
     }
     // Events acknowledged but not yet applied by the scorer: a read sees every acknowledged event.

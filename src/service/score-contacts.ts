@@ -15,7 +15,9 @@ import {
   type ContactState,
   emptyState,
   type Properties,
+  parseState,
   type ScoringEvent,
+  serializeState,
 } from "../engine/index.js";
 import { allEvents, queuedEvents } from "../store/contact-events.js";
 import type {
@@ -130,7 +132,7 @@ export async function planScores(
   for (const row of inputs.states) {
     states.set(`${row.model_key}\u0000${row.contact_id}`, {
       version: row.model_version,
-      state: JSON.parse(row.state) as ContactState,
+      state: parseState(row.state),
     });
   }
   const previous = new Map<string, ScoreRow>();
@@ -179,7 +181,7 @@ export async function planScores(
           contact_id: contact.id,
           model_key: model.key,
           model_version: model.version,
-          state: JSON.stringify(state),
+          state: serializeState(state),
         });
       }
       const before = previous.get(key);

@@ -155,7 +155,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       const moved = [...new Set(events.map((row) => row.contact_id))].filter((id) => !locked.has(id));
       if (moved.length > 0) await lockContacts(tx, database.dialect, moved);
       await this.apply(store, tx, events);
-      await store.takeQueued(events.map((row) => row.seq));
+      await store.takeQueued(events);
       return claimed.length;
     });
     this.applied(applied);
@@ -268,7 +268,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         if ((await eventMovesIn(tx)) === movesAtClaim) {
           // Contacts as claimed. Taking the events off the queue first tells which are still
           // there: another connection may have scored some since the pass read them.
-          const taken = await store.takeQueued(claimed.map((row) => row.seq));
+          const taken = await store.takeQueued(claimed);
           if (
             planned &&
             taken.size === claimed.length &&
@@ -281,7 +281,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
           events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
         } else {
           events = await currentEvents(store, claimed);
-          await store.takeQueued(events.map((row) => row.seq));
+          await store.takeQueued(events);
         }
         if (events.length === 0) return 0;
         await this.apply(store, tx, events);

@@ -2,7 +2,15 @@
 import type { Kysely } from "kysely";
 import { anyOf, bulkInsert, type ColumnTypes } from "./pg-bulk.js";
 import { chunks, groupEvents } from "./rows.js";
-import type { ContactRow, EventRow, HistoryRow, ScoreRow, ScoringStore, StateRow } from "./scoring-store.js";
+import type {
+  ContactRow,
+  EventRow,
+  HistoryRow,
+  QueuedRef,
+  ScoreRow,
+  ScoringStore,
+  StateRow,
+} from "./scoring-store.js";
 import type { Tables } from "./tables.js";
 
 const STATE_TYPES: ColumnTypes<StateRow> = {
@@ -146,9 +154,12 @@ export class KyselyScoringStore implements ScoringStore {
     return out;
   }
 
-  async takeQueued(seqs: readonly number[]) {
+  async takeQueued(events: readonly QueuedRef[]) {
     const taken = new Set<number>();
-    for (const part of chunks(seqs, ANY_LIST)) {
+    for (const part of chunks(
+      events.map((event) => event.seq),
+      ANY_LIST,
+    )) {
       // One statement: off the queue, and into the contact's applied events.
       const rows = await this.db
         .with("taken", (db) =>

@@ -24,6 +24,8 @@ export type StoredEventRow = Pick<
   "contact_id" | "event_id" | "type" | "time_ms" | "properties"
 >;
 export type QueuedEventRow = StoredEventRow & { seq: number };
+/** A queued event as taking it off the queue needs it. */
+export type QueuedRef = Pick<QueuedEventRow, "seq" | "contact_id" | "time_ms">;
 
 export interface ScoringStore {
   /** The caller's transaction, for the writes that ride along with scoring (alerts). */
@@ -64,8 +66,10 @@ export interface ScoringStore {
   /**
    * Removes these events from the queue (in the transaction that applies them) and returns those
    * that were still in it: another connection may have scored the others since they were read.
+   * Those taken join their contact's applied events (contact_events). Each event's contact must
+   * be its current one: read in this transaction, or with no merge committed since.
    */
-  takeQueued(seqs: readonly number[]): Promise<Set<number>>;
+  takeQueued(events: readonly QueuedRef[]): Promise<Set<number>>;
   /** Sets email, company and properties of existing contacts. */
   updateContacts(rows: readonly ContactUpdateRow[]): Promise<void>;
   writeStates(rows: readonly StateRow[]): Promise<void>;

@@ -8,6 +8,7 @@ import type {
   EventRow,
   HistoryRow,
   QueuedEventRow,
+  QueuedRef,
   ScoreRow,
   ScoringStore,
   StateRow,
@@ -123,16 +124,14 @@ export class SqliteScoringStore implements ScoringStore {
     return out;
   }
 
-  async takeQueued(seqs: readonly number[]) {
+  async takeQueued(events: readonly QueuedRef[]) {
     const dequeue = this.statement("delete from score_queue where seq = ?");
-    const index = this.statement(
-      "insert into contact_events (contact_id, time_ms, seq) select contact_id, time_ms, seq from events where seq = ?",
-    );
+    const index = this.statement("insert into contact_events (contact_id, time_ms, seq) values (?, ?, ?)");
     const taken = new Set<number>();
-    for (const seq of seqs) {
-      if (dequeue.run(seq).changes !== 1) continue;
-      index.run(seq);
-      taken.add(seq);
+    for (const event of events) {
+      if (dequeue.run(event.seq).changes !== 1) continue;
+      index.run(event.contact_id, event.time_ms, event.seq);
+      taken.add(event.seq);
     }
     return taken;
   }

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { modelSchema } from "../model/schema.js";
+import {
+  advanceState,
+  applyEvents,
+  compileModel,
+  emptyState,
+  evaluate,
+  evaluateState,
+  parseState,
+  type ScoringEvent,
+  serializeState,
+  stateSize,
+} from "./index.js";
+
+const DAY = 86_400_000;
+const AS_OF = Date.parse("2026-06-01T00:00:00Z");
+
+const evaluator = compileModel(
+  modelSchema.parse({
+    name: "t",
+    version: 1,
+    scale: null,
+    dimensions: [
+      {
+        id: "engagement",
+        rules: [
+          {
+            id: "pricing",
+            event: "page_view",
+            points: 5,
+            within: "30d",
+            where: { field: "url", matches: "/pricing" },
+          },
+          { id: "forms", event: "form_submit", points: 20, within: "90d" },
+          { id: "activity", event: "*", points: 1, within: "90d" },
+        ],
+      },
+    ],
+  }),
+);
+
+const event = (
+  id: string,
+  type: string,
+  ageDays: number,
+  properties: Record<string, unknown> = {},
+): ScoringEvent => ({
+  id,
+  type,
+  timeMs: AS_OF - ageDays * DAY,
+  properties,
+});
+
+const events = [
+  event("b", "page_view", 3, { url: "/pricing", referrer: "ads" }),
+  event("a", "form_submit", 10, { form: "demo" }),
+  event("c", "page_view", 3, { url: "/blog" }),
+  event("d", "email_open", 1),
+];
+
+describe("contact state by column", () => {
+  it("keeps the events in time then id order, with only the properties the model reads", () => {
+    const state = applyEvents(evaluator, emptyState(), events);
+    expect(state.ids).toEqual(["a", "b", "c", "d"]);
+    expect(state.typeNames[state.types[0]]).toBe("form_submit");
+    expect(state.properties).toEqual({ url: [null, "/pricing", "/blog", null] });
+    expect(state.watermarkMs).toBe(AS_OF - DAY);
+  });
+
+  it("round-trips through its stored form, and scores as from scratch", () => {
+    let state = emptyState();
+    for (const e of events) state = parseState(serializeState(applyEvents(evaluator, state, [e])));
+    expect(evaluateState(evaluator, state, {}, undefined, AS_OF, { ledger: true })).toEqual(
+      evaluate(evaluator, {}, undefined, events, AS_OF, { ledger: true }),
+    );
+    expect(parseState(serializeState(emptyState()))).toEqual(emptyState());
+  });
+
+  it("stores times as differences when they are whole milliseconds, as they are otherwise", () => {
+    const whole = applyEvents(evaluator, emptyState(), events);
+    const stored = JSON.parse(serializeState(whole));
+    expect(stored.ms).toEqual([AS_OF - 10 * DAY, 7 * DAY, 0, 2 * DAY]);
+    expect(parseState(serializeState(whole)).timesMs).toEqual(whole.timesMs);
+    const fractional = applyEvents(evaluator, emptyState(), [
+      { ...events[0], timeMs: AS_OF - 0.1 },
+      events[1],
+    ]);
+    expect(JSON.parse(serializeState(fractional)).abs).toBe(1);
+    expect(parseState(serializeState(fractional)).timesMs).toEqual(fractional.timesMs);
+  });
+
+  it("reads a state stored one object per event (version 1) as the same state", () => {
+    const v1 = JSON.stringify({
+      watermarkMs: AS_OF - DAY,
+      events: [
+        { id: "a", type: "form_submit", timeMs: AS_OF - 10 * DAY, properties: {} },
+        { id: "b", type: "page_view", timeMs: AS_OF - 3 * DAY, properties: { url: "/pricing" } },
+        { id: "c", type: "page_view", timeMs: AS_OF - 3 * DAY, properties: { url: "/blog" } },
+        { id: "d", type: "email_open", timeMs: AS_OF - DAY, properties: {} },
+      ],
+    });
+    expect(parseState(v1)).toEqual(applyEvents(evaluator, emptyState(), events));
+    expect(() => parseState('{"something":"else"}')).toThrow(/not a stored contact state/);
+  });
+
+  it("drops the events that can no longer count, and their property columns", () => {
+    const old = event("z", "page_view", 200, { url: "/pricing" });
+    const { state } = advanceState(
+      evaluator,
+      emptyState(),
+      [old, event("y", "form_submit", 1)],
+      {},
+      undefined,
+      AS_OF,
+    );
+    expect(stateSize(state)).toBe(1);
+    expect(state.ids).toEqual(["y"]);
+    expect(state.properties).toEqual({});
+  });
+});
