@@ -117,3 +117,71 @@ describe.each(BACKENDS)("score plans on %s", (backend) => {
     expect(await stillValid(planned)).toBe(false);
   });
 });
+
+/**
+ * The fast path of a slice: migration 007's triggers bump `scoring_inputs` on every change to
+ * what a plan reads, so that a plan made while the counter stayed the same is written without
+ * reading its inputs again. Storing events (new contacts included) must not bump it: ingest
+ * runs all the time and would send every slice to the slow path.
+ */
+describe("the scoring_inputs counter on sqlite", () => {
+  let svc: TestService;
+  const now = Date.now();
+  beforeAll(async () => {
+    svc = await startTestService("sqlite", { scoring: false });
+    const source = await readTemplate("b2b");
+    expect((await svc.call("POST", "/v1/models/b2b/versions", source)).status).toBe(201);
+  });
+  afterAll(async () => svc?.close());
+
+  const inputs = async () =>
+    Number(
+      (
+        await svc.server.service.database.db
+          .selectFrom("counters")
+          .select("value")
+          .where("name", "=", "scoring_inputs")
+          .executeTakeFirstOrThrow()
+      ).value,
+    );
+  const changes = async (what: () => Promise<unknown>) => {
+    const before = await inputs();
+    await what();
+    return (await inputs()) - before;
+  };
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const response = await svc.call(method, path, body);
+    expect(response.status, response.text).toBeLessThan(300);
+  };
+
+  it("moves with every change a plan reads, and not with stored events", async () => {
+    expect(
+      await changes(async () => {
+        await ok("POST", "/v1/models/b2b/versions/1/publish");
+        await svc.server.service.publishing.idle();
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      await changes(() => ok("POST", "/v1/companies", { id: "initech", properties: { employees: 50 } })),
+    ).toBeGreaterThan(0);
+    expect(
+      await changes(() => ok("POST", "/v1/contacts", { id: "in-a", companyId: "initech", properties: {} })),
+    ).toBeGreaterThan(0);
+    expect(
+      await changes(() => ok("POST", "/v1/contacts", { id: "in-a", properties: { jobTitle: "CTO" } })),
+    ).toBeGreaterThan(0);
+    const event = (id: string, contactId: string) => ({
+      id,
+      contactId,
+      type: "page_view",
+      timestamp: new Date(now - 60_000).toISOString(),
+    });
+    // Stored and queued only (scoring is off): an existing contact, then a contact it creates.
+    expect(await changes(() => ok("POST", "/v1/events", event("in-e1", "in-a")))).toBe(0);
+    expect(await changes(() => ok("POST", "/v1/events", event("in-e2", "in-new")))).toBe(0);
+    expect(await changes(() => svc.server.service.scorer.drain())).toBeGreaterThan(0);
+    expect(
+      await changes(() => ok("POST", "/v1/contacts/merge", { survivorId: "in-a", mergedId: "in-new" })),
+    ).toBeGreaterThan(0);
+  });
+});

@@ -92,6 +92,14 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
     },
   });
   new Gauge({
+    name: "leadscore_scoring_slices_rechecked_total",
+    help: "SQLite scoring slices whose inputs were compared row by row before writing, because something scores are computed from changed while they were computed (the others are written at once).",
+    registers: [registry],
+    collect() {
+      this.set(service.scorer.stats.rechecked);
+    },
+  });
+  new Gauge({
     name: "leadscore_sqlite_write_lock_held_seconds_total",
     help: "SQLite: time each connection of this process (serving, scoring thread) held the file's write lock since start; when the two together grow as fast as the clock, the lock is what limits ingest and scoring.",
     labelNames: ["connection"],

@@ -12,6 +12,11 @@ export interface ScorerStats {
   failures: number;
   /** SQLite slices whose scores were computed again under the write lock (their inputs changed). */
   replanned: number;
+  /**
+   * SQLite slices written after comparing their inputs row by row: something a plan may read
+   * changed while they were computed (not necessarily theirs). The others were written at once.
+   */
+  rechecked: number;
 }
 
 export interface QueueScorer {

@@ -44,7 +44,7 @@ export interface ScorerOptions {
 }
 
 export class Scorer extends QueueWatcher implements QueueScorer {
-  readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0, replanned: 0 };
+  readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0, replanned: 0, rechecked: 0 };
   readonly inThread = false;
   private running: Promise<void> | undefined;
   /** Passes of this process run one at a time (the loop's, drain's), chained here. */
@@ -189,7 +189,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         .setAccessMode("read only")
         .execute(async (tx) => ({
           rows: await scoringStore(database, tx).claimQueued(limit, after),
-          moves: await eventMovesIn(tx),
+          moves: (await countersIn(tx)).moves,
         }));
       // Moves during the claim: the first value makes every slice read its events again.
       if (movesAtClaim === undefined) movesAtClaim = moves;
@@ -251,10 +251,19 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       .transaction()
       .setAccessMode("read only")
       .execute(async (tx) => {
+        const counters = await countersIn(tx);
         // A merge since the claim: the events' contacts are read again under the lock.
-        if ((await eventMovesIn(tx)) !== movesAtClaim) return undefined;
+        if (counters.moves !== movesAtClaim) return undefined;
         const models = await this.models.active(tx);
-        return planScores(scoringStore(database, tx), models, contactIds, byContact, cause, nowMs);
+        const plan = await planScores(
+          scoringStore(database, tx),
+          models,
+          contactIds,
+          byContact,
+          cause,
+          nowMs,
+        );
+        return { plan, inputs: counters.inputs };
       });
     // What a slice writes is derived from stored events, so its commit skips the fsync: the
     // next ingest's sync of the log (or the next commit with synchronous FULL) takes it along,
@@ -265,16 +274,21 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       return await db.transaction().execute(async (tx) => {
         const store = scoringStore(database, tx);
         let events: readonly QueuedEventRow[];
-        if ((await eventMovesIn(tx)) === movesAtClaim) {
+        const counters = await countersIn(tx);
+        if (counters.moves === movesAtClaim) {
           // Contacts as claimed. Taking the events off the queue first tells which are still
           // there: another connection may have scored some since the pass read them.
           const taken = await store.takeQueued(claimed);
           if (
             planned &&
             taken.size === claimed.length &&
-            (await planStillValid(store, planned, await this.models.active(tx)))
+            // Nothing a plan reads changed since (migration 007's triggers), or what it read
+            // is still so, compared row by row.
+            (counters.inputs === planned.inputs ||
+              (await planStillValid(store, planned.plan, await this.models.active(tx))))
           ) {
-            await writePlan(store, planned, nowMs);
+            if (counters.inputs !== planned.inputs) this.stats.rechecked++;
+            await writePlan(store, planned.plan, nowMs);
             return claimed.length;
           }
           this.stats.replanned++;
@@ -333,13 +347,15 @@ export async function noteEventsMoved(tx: Kysely<Tables>, database: Database): P
     .execute();
 }
 
-async function eventMovesIn(tx: Kysely<Tables>): Promise<number> {
-  const row = await tx
+/** The counters a SQLite slice compares: merges (`event_moves`) and `scoring_inputs` (migration 007). */
+async function countersIn(tx: Kysely<Tables>): Promise<{ moves: number; inputs: number }> {
+  const rows = await tx
     .selectFrom("counters")
-    .select("value")
-    .where("name", "=", "event_moves")
-    .executeTakeFirstOrThrow();
-  return Number(row.value);
+    .select(["name", "value"])
+    .where("name", "in", ["event_moves", "scoring_inputs"])
+    .execute();
+  const value = (name: string) => Number(rows.find((row) => row.name === name)?.value ?? Number.NaN);
+  return { moves: value("event_moves"), inputs: value("scoring_inputs") };
 }
 
 /** Most queued events read by one query of a SQLite pass. */

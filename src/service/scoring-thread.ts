@@ -42,7 +42,13 @@ export function scoringThreadAvailable(): boolean {
 
 export class ScoringThread extends QueueWatcher implements QueueScorer {
   /** As last reported by the thread. */
-  private readonly threadStats: ScorerStats = { events: 0, passes: 0, failures: 0, replanned: 0 };
+  private readonly threadStats: ScorerStats = {
+    events: 0,
+    passes: 0,
+    failures: 0,
+    replanned: 0,
+    rechecked: 0,
+  };
   private worker: Worker | undefined;
   /** Scoring in this thread after the worker failed. */
   private fallback: Scorer | undefined;
@@ -75,6 +81,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
       passes: this.threadStats.passes + own.passes,
       failures: this.threadStats.failures + own.failures,
       replanned: this.threadStats.replanned + own.replanned,
+      rechecked: this.threadStats.rechecked + own.rechecked,
     };
   }
 

@@ -14,6 +14,7 @@ import { alerts } from "./migrations/003-alerts.js";
 import { predictive } from "./migrations/004-predictive.js";
 import { counters } from "./migrations/005-counters.js";
 import { contactEvents } from "./migrations/006-contact-events.js";
+import { scoringInputs } from "./migrations/007-scoring-inputs.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 import { type TurnUsage, WriteTurn } from "./write-turn.js";
@@ -63,6 +64,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "004-predictive": predictive(dialect),
     "005-counters": counters(dialect),
     "006-contact-events": contactEvents(dialect),
+    "007-scoring-inputs": scoringInputs(dialect),
   };
 }
 
