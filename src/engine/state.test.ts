@@ -68,6 +68,21 @@ describe("contact state by column", () => {
     expect(state.watermarkMs).toBe(AS_OF - DAY);
   });
 
+  it("is the same state whether events come in order (appended) or not (merged)", () => {
+    const sorted = [...events].sort(
+      (a, b) => a.timeMs - b.timeMs || (a.id as string).localeCompare(b.id as string),
+    );
+    const all = applyEvents(evaluator, emptyState(), events);
+    // In time order, two at a time: the second batch is appended.
+    expect(
+      applyEvents(evaluator, applyEvents(evaluator, emptyState(), sorted.slice(0, 2)), sorted.slice(2)),
+    ).toEqual(all);
+    // Newest first: every later batch is merged in before the state's events.
+    let state = emptyState();
+    for (const event of [...sorted].reverse()) state = applyEvents(evaluator, state, [event]);
+    expect(state).toEqual(all);
+  });
+
   it("round-trips through its stored form, and scores as from scratch", () => {
     let state = emptyState();
     for (const e of events) state = parseState(serializeState(applyEvents(evaluator, state, [e])));
