@@ -125,12 +125,15 @@ describe.each(BACKENDS)("durability of `leadscore serve` on %s", (backend) => {
       await traffic;
       expect((await server.exited).signal).toBe("SIGKILL");
       const outcomes = ledger.outcomes(tag);
-      // Requests were in flight when the process died (they got no answer); none failed otherwise.
-      expect(outcomes.failed, `seed ${SEED}`).toBeGreaterThan(0);
-      expect(Object.keys(outcomes).sort(), `seed ${SEED}; the server said:\n${server.errors()}`).toEqual([
-        "200",
-        "failed",
-      ]);
+      // Requests in flight when the process died got no answer; none failed otherwise. Rarely
+      // none was in flight: the server had written every answer, which this (busy) process had
+      // not read yet when it sent the kill (seen once in a full test run); the rounds together
+      // leave requests unanswered, checked below.
+      expect(
+        Object.keys(outcomes).filter((outcome) => outcome !== "200" && outcome !== "failed"),
+        `seed ${SEED}; outcomes ${JSON.stringify(outcomes)}; the server said:\n${server.errors()}`,
+      ).toEqual([]);
+      expect(outcomes["200"], `seed ${SEED}`).toBeGreaterThan(0);
       await expectAcknowledgedStored(database, ledger);
     }
 
