@@ -87,6 +87,24 @@ class StateBuilder {
     this.state = { ...emptyState(), watermarkMs };
   }
 
+  /** A builder that goes on after the events of `from` (copies of its columns). */
+  static continuing(from: ContactState, watermarkMs: number): StateBuilder {
+    const builder = new StateBuilder(watermarkMs);
+    const { state } = builder;
+    from.typeNames.forEach((type, code) => {
+      state.typeNames.push(type);
+      builder.typeCodes.set(type, code);
+    });
+    state.types = from.types.slice();
+    state.timesMs = from.timesMs.slice();
+    state.ids = from.ids.slice();
+    for (const [name, column] of Object.entries(from.properties)) {
+      state.properties[name] = column.slice();
+      builder.columns.push(state.properties[name]);
+    }
+    return builder;
+  }
+
   push(
     type: string,
     timeMs: number,
@@ -152,7 +170,12 @@ function merged(
   const slims = added.map((event) => slim(evaluator, event)).sort(compareSlim);
   const n = stateSize(state);
   // Nearly always: every new event comes after those the state keeps.
-  if (n === 0 || compareAt(state, n - 1, slims[0]) <= 0) return appended(state, slims, watermarkMs);
+  if (n === 0 || compareAt(state, n - 1, slims[0]) <= 0) {
+    // Its columns copied whole, the new events added at their end.
+    const builder = StateBuilder.continuing(state, watermarkMs);
+    for (const event of slims) builder.add(event);
+    return builder.state;
+  }
   const builder = new StateBuilder(watermarkMs);
   const names = Object.keys(state.properties);
   let i = 0;
@@ -162,35 +185,6 @@ function merged(
     else builder.add(slims[j++]);
   }
   return builder.state;
-}
-
-/**
- * The state with events that all come after its own: its columns copied whole, the new events
- * added at their end (what StateBuilder would give, type and column order included).
- */
-function appended(state: ContactState, slims: readonly Slim[], watermarkMs: number): ContactState {
-  const out: ContactState = {
-    watermarkMs,
-    typeNames: state.typeNames.slice(),
-    types: state.types.slice(),
-    timesMs: state.timesMs.slice(),
-    ids: state.ids.slice(),
-    properties: {},
-  };
-  for (const [name, column] of Object.entries(state.properties)) out.properties[name] = column.slice();
-  for (const event of slims) {
-    let code = out.typeNames.indexOf(event.type);
-    if (code === -1) code = out.typeNames.push(event.type) - 1;
-    const n = out.timesMs.length;
-    out.types.push(code);
-    out.timesMs.push(event.timeMs);
-    out.ids.push(event.id);
-    for (const name in event.properties) {
-      if (out.properties[name] === undefined) out.properties[name] = new Array<unknown>(n).fill(null);
-    }
-    for (const name in out.properties) out.properties[name].push(event.properties[name] ?? null);
-  }
-  return out;
 }
 
 /** The state's events at these indexes, in order. */

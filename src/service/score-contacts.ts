@@ -20,6 +20,7 @@ import {
   serializeState,
 } from "../engine/index.js";
 import { allEvents, queuedEvents } from "../store/contact-events.js";
+import { groupEvents } from "../store/rows.js";
 import type {
   ContactRow,
   HistoryRow,
@@ -321,10 +322,8 @@ function detailOf(reason: ScoreCause, contactId: string, version: number): Recor
 
 /** Every stored event of a contact, as the engine reads them, in time order. */
 export async function eventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
-  const rows = await allEvents(tx, [contactId]);
-  return rows
-    .sort((a, b) => a.time_ms - b.time_ms || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0))
-    .map(toScoringEvent);
+  const rows = groupEvents(await allEvents(tx, [contactId])).get(contactId) ?? [];
+  return rows.map(toScoringEvent);
 }
 
 /** The contact's events still waiting in the score queue. */

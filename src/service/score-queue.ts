@@ -19,6 +19,17 @@ export interface ScorerStats {
   rechecked: number;
 }
 
+export function noStats(): ScorerStats {
+  return { events: 0, passes: 0, failures: 0, replanned: 0, rechecked: 0 };
+}
+
+/** Two scorers' counts together (the scoring thread's and its fallback's). */
+export function addStats(a: ScorerStats, b: ScorerStats): ScorerStats {
+  const sum = noStats();
+  for (const key of Object.keys(sum) as Array<keyof ScorerStats>) sum[key] = a[key] + b[key];
+  return sum;
+}
+
 export interface QueueScorer {
   readonly stats: ScorerStats;
   /** True when queued events are scored in the scoring thread, false when in this thread. */

@@ -19,7 +19,7 @@ import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import { planScores, planStillValid, type ScoreCause, scoreContacts, writePlan } from "./score-contacts.js";
-import { type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
+import { noStats, type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
 import { jsonObject } from "./util.js";
 
 export type { ScorerStats } from "./score-queue.js";
@@ -44,7 +44,7 @@ export interface ScorerOptions {
 }
 
 export class Scorer extends QueueWatcher implements QueueScorer {
-  readonly stats: ScorerStats = { events: 0, passes: 0, failures: 0, replanned: 0, rechecked: 0 };
+  readonly stats: ScorerStats = noStats();
   readonly inThread = false;
   private running: Promise<void> | undefined;
   /** Passes of this process run one at a time (the loop's, drain's), chained here. */

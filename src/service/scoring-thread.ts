@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { Database, DatabaseOptions } from "../store/database.js";
 import type { ModelRegistry } from "./models.js";
-import { type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
+import { addStats, noStats, type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
 import { Scorer, type ScorerOptions } from "./scorer.js";
 
 export interface ScoringThreadData {
@@ -42,13 +42,7 @@ export function scoringThreadAvailable(): boolean {
 
 export class ScoringThread extends QueueWatcher implements QueueScorer {
   /** As last reported by the thread. */
-  private readonly threadStats: ScorerStats = {
-    events: 0,
-    passes: 0,
-    failures: 0,
-    replanned: 0,
-    rechecked: 0,
-  };
+  private readonly threadStats: ScorerStats = noStats();
   private worker: Worker | undefined;
   /** Scoring in this thread after the worker failed. */
   private fallback: Scorer | undefined;
@@ -76,13 +70,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
   get stats(): ScorerStats {
     const own = this.fallback?.stats;
     if (!own) return this.threadStats;
-    return {
-      events: this.threadStats.events + own.events,
-      passes: this.threadStats.passes + own.passes,
-      failures: this.threadStats.failures + own.failures,
-      replanned: this.threadStats.replanned + own.replanned,
-      rechecked: this.threadStats.rechecked + own.rechecked,
-    };
+    return addStats(this.threadStats, own);
   }
 
   start(): void {
