@@ -18,7 +18,14 @@ import { type QueuedEventRow, type ScoringStore, scoringStore } from "../store/s
 import type { Tables } from "../store/tables.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
-import { planScores, planStillValid, type ScoreCause, scoreContacts, writePlan } from "./score-contacts.js";
+import {
+  planScores,
+  planStillValid,
+  type ScoreCause,
+  type ScorePlan,
+  scoreContacts,
+  writePlan,
+} from "./score-contacts.js";
 import { noStats, type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
 import { jsonObject } from "./util.js";
 
@@ -215,9 +222,13 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       const slice = contacts.slice(start, start + sliceSize);
       start += slice.length;
       const started = performance.now();
+      // The last slice also moves the queue's watermark past every event the pass claimed: the
+      // slices before it committed, so all of them are applied (by this pass or another).
+      const lastSeq = start >= contacts.length ? claimed[claimed.length - 1].seq : undefined;
       const applied = await this.sqliteSlice(
         slice.flatMap((id) => byContact.get(id) ?? []),
         claimMoves,
+        lastSeq,
       );
       this.applied(applied);
       scored += applied;
@@ -241,7 +252,11 @@ export class Scorer extends QueueWatcher implements QueueScorer {
    * nothing they were computed from changed in between (nearly always); otherwise it computes
    * them again there, under the lock.
    */
-  private async sqliteSlice(claimed: readonly QueuedEventRow[], movesAtClaim: number): Promise<number> {
+  private async sqliteSlice(
+    claimed: readonly QueuedEventRow[],
+    movesAtClaim: number,
+    scoredThrough: number | undefined,
+  ): Promise<number> {
     const { database } = this;
     const { byContact, eventIds } = groupByContact(claimed);
     const contactIds = [...byContact.keys()].sort();
@@ -273,35 +288,52 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       // (the serving thread, another process) waits for the slice instead of making it fail.
       return await db.transaction().execute(async (tx) => {
         const store = scoringStore(database, tx);
-        let events: readonly QueuedEventRow[];
-        const counters = await countersIn(tx);
-        if (counters.moves === movesAtClaim) {
-          // Contacts as claimed. Taking the events off the queue first tells which are still
-          // there: another connection may have scored some since the pass read them.
-          const taken = await store.takeQueued(claimed);
-          if (
-            planned &&
-            taken.size === claimed.length &&
-            // Nothing a plan reads changed since (migration 007's triggers), or what it read
-            // is still so, compared row by row.
-            (counters.inputs === planned.inputs ||
-              (await planStillValid(store, planned.plan, await this.models.active(tx))))
-          ) {
-            if (counters.inputs !== planned.inputs) this.stats.rechecked++;
-            await writePlan(store, planned.plan, nowMs);
-            return claimed.length;
-          }
-          this.stats.replanned++;
-          events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
-        } else {
-          events = await currentEvents(store, claimed);
-          await store.takeQueued(events);
-        }
-        if (events.length === 0) return 0;
-        await this.apply(store, tx, events);
-        return events.length;
+        const applied = await this.applySlice(store, tx, claimed, movesAtClaim, planned, nowMs);
+        if (scoredThrough !== undefined) await store.scoredThrough(scoredThrough);
+        return applied;
       });
     });
+  }
+
+  /**
+   * The write transaction of a slice: takes its events off the queue and writes the planned
+   * scores, or scores again what is still queued if its inputs changed.
+   */
+  private async applySlice(
+    store: ScoringStore,
+    tx: Kysely<Tables>,
+    claimed: readonly QueuedEventRow[],
+    movesAtClaim: number,
+    planned: { plan: ScorePlan; inputs: number } | undefined,
+    nowMs: number,
+  ): Promise<number> {
+    let events: readonly QueuedEventRow[];
+    const counters = await countersIn(tx);
+    if (counters.moves === movesAtClaim) {
+      // Contacts as claimed. Taking the events off the queue first tells which are still
+      // there: another connection may have scored some since the pass read them.
+      const taken = await store.takeQueued(claimed);
+      if (
+        planned &&
+        taken.size === claimed.length &&
+        // Nothing a plan reads changed since (migration 007's triggers), or what it read
+        // is still so, compared row by row.
+        (counters.inputs === planned.inputs ||
+          (await planStillValid(store, planned.plan, await this.models.active(tx))))
+      ) {
+        if (counters.inputs !== planned.inputs) this.stats.rechecked++;
+        await writePlan(store, planned.plan, nowMs);
+        return claimed.length;
+      }
+      this.stats.replanned++;
+      events = taken.size === claimed.length ? claimed : claimed.filter((row) => taken.has(row.seq));
+    } else {
+      events = await currentEvents(store, claimed);
+      await store.takeQueued(events);
+    }
+    if (events.length === 0) return 0;
+    await this.apply(store, tx, events);
+    return events.length;
   }
 
   /** Advances the contacts of these events by them, under every published model. */

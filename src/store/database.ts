@@ -15,6 +15,7 @@ import { predictive } from "./migrations/004-predictive.js";
 import { counters } from "./migrations/005-counters.js";
 import { contactEvents } from "./migrations/006-contact-events.js";
 import { scoringInputs } from "./migrations/007-scoring-inputs.js";
+import { implicitQueue } from "./migrations/008-implicit-queue.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 import { type TurnUsage, WriteTurn } from "./write-turn.js";
@@ -65,6 +66,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "005-counters": counters(dialect),
     "006-contact-events": contactEvents(dialect),
     "007-scoring-inputs": scoringInputs(dialect),
+    "008-implicit-queue": implicitQueue(dialect),
   };
 }
 

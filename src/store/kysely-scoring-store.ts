@@ -267,6 +267,8 @@ export class KyselyScoringStore implements ScoringStore {
     return inserted;
   }
 
+  async scoredThrough(_seq: number) {}
+
   async updateContacts(rows: readonly ContactRow[]) {
     for (const row of rows) {
       await this.db

@@ -51,14 +51,15 @@ export interface ScoringStore {
   /** Inserts contacts that do not exist yet (by id or email); existing ones are left alone. */
   insertMissingContacts(rows: readonly Tables["contacts"][]): Promise<void>;
   /**
-   * Inserts the events whose id is new and puts them in the score queue; returns the seq of each
-   * event inserted, by event id.
+   * Inserts the events whose id is new and puts them in the score queue (on SQLite, storing them
+   * queues them: migration 008); returns the seq of each event inserted, by event id.
    */
   insertQueuedEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
   /**
    * Claims up to `limit` queued events after seq `afterSeq`, oldest first, with their current
    * contact. On PostgreSQL the queue rows stay locked until commit and rows another transaction
-   * holds are skipped, so parallel scorers never claim one event twice.
+   * holds are skipped, so parallel scorers never claim one event twice. On SQLite, some may have
+   * been applied already (by another connection, or before a crash): `takeQueued` tells.
    */
   claimQueued(limit: number, afterSeq?: number): Promise<QueuedEventRow[]>;
   /** Which of these events are still queued, with their contact as stored now (merges move events), by seq. */
@@ -70,6 +71,12 @@ export interface ScoringStore {
    * be its current one: read in this transaction, or with no merge committed since.
    */
   takeQueued(events: readonly QueuedRef[]): Promise<Set<number>>;
+  /**
+   * Every event up to `seq` is applied (a SQLite pass applied all it claimed, which were all the
+   * events queued up to there): moves the implicit queue's watermark (migration 008), never back.
+   * Nothing to do on PostgreSQL, whose queue is a table.
+   */
+  scoredThrough(seq: number): Promise<void>;
   /** Sets email, company and properties of existing contacts. */
   updateContacts(rows: readonly ContactUpdateRow[]): Promise<void>;
   writeStates(rows: readonly StateRow[]): Promise<void>;

@@ -107,8 +107,14 @@ export class SqliteScoringStore implements ScoringStore {
   }
 
   async claimQueued(limit: number, afterSeq = 0) {
+    // The implicit queue (migration 008), read in seq order from the watermark (or `afterSeq`).
+    // Events past the watermark are nearly all unapplied (those applied are a pass cut short, or
+    // one of another connection still running): rather than look each one up in contact_events
+    // here, the slice that takes them finds out (`takeQueued`).
     return this.statement(
-      "select e.seq, e.contact_id, e.event_id, e.type, e.time_ms, e.properties from score_queue q join events e on e.seq = q.seq where q.seq > ? order by q.seq limit ?",
+      `select seq, contact_id, event_id, type, time_ms, properties from events
+       where seq > max(?, (select value from counters where name = 'scored_through'))
+       order by seq limit ?`,
     ).all(afterSeq, limit) as QueuedEventRow[];
   }
 
@@ -125,15 +131,19 @@ export class SqliteScoringStore implements ScoringStore {
   }
 
   async takeQueued(events: readonly QueuedRef[]) {
-    const dequeue = this.statement("delete from score_queue where seq = ?");
-    const index = this.statement("insert into contact_events (contact_id, time_ms, seq) values (?, ?, ?)");
+    // Applying an event is adding it to its contact's index: an entry already there means that
+    // another connection applied it since it was read.
+    const index = this.statement(
+      "insert into contact_events (contact_id, time_ms, seq) values (?, ?, ?) on conflict do nothing",
+    );
     const taken = new Set<number>();
-    for (const event of events) {
-      if (dequeue.run(event.seq).changes !== 1) continue;
-      index.run(event.contact_id, event.time_ms, event.seq);
-      taken.add(event.seq);
-    }
+    for (const event of events)
+      if (index.run(event.contact_id, event.time_ms, event.seq).changes === 1) taken.add(event.seq);
     return taken;
+  }
+
+  async scoredThrough(seq: number) {
+    this.statement("update counters set value = max(value, ?) where name = 'scored_through'").run(seq);
   }
 
   async aliases(ids: readonly string[]) {
@@ -169,14 +179,11 @@ export class SqliteScoringStore implements ScoringStore {
     const insert = this.statement(
       "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms) on conflict (event_id) do nothing",
     );
-    const queue = this.statement("insert into score_queue (seq) values (?)");
     const inserted = new Map<string, number>();
     for (const row of rows) {
       const result = insert.run(row);
       if (result.changes !== 1) continue;
-      const seq = Number(result.lastInsertRowid);
-      queue.run(seq);
-      inserted.set(row.event_id, seq);
+      inserted.set(row.event_id, Number(result.lastInsertRowid));
     }
     return inserted;
   }
