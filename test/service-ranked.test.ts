@@ -410,6 +410,47 @@ describe.each(BACKENDS)("ranked scores on %s", (backend) => {
     expect(small).toEqual(whole);
     expect(new Set(small).size).toBe(stored.length);
   });
+
+  it("exports one snapshot: a contact whose score jumps ahead of the cursor mid-export is listed once, as it was", async () => {
+    const service = svc.server.service;
+    const ranked = new RankedScores(service.db, service.database.dialect, service.models);
+    const plan = await ranked.plan({ disqualified: "any" });
+    const before = (await ranked.page(plan, { limit: 10_000 })).items.map((item) => item.contactId);
+    // The last contact of the list gets the best total after the first page is read: a live
+    // cursor, already past the top, would never meet it again.
+    const jumper = before[before.length - 1];
+    const { total } = await service.db
+      .selectFrom("scores")
+      .select("total")
+      .where("contact_id", "=", jumper)
+      .where("model_key", "=", "b2b")
+      .executeTakeFirstOrThrow();
+    const exported: string[] = [];
+    try {
+      for await (const items of ranked.snapshotPages(service.database, plan, 7)) {
+        if (exported.length === 0)
+          await service.db
+            .updateTable("scores")
+            .set({ total: 1_000_000 })
+            .where("contact_id", "=", jumper)
+            .where("model_key", "=", "b2b")
+            .execute();
+        exported.push(...items.map((item) => item.contactId));
+      }
+      expect(exported).toEqual(before);
+      // The change was real: read now, the list starts with it.
+      const live: string[] = [];
+      for await (const items of ranked.pages(plan, 7)) live.push(...items.map((item) => item.contactId));
+      expect(live[0]).toBe(jumper);
+    } finally {
+      await service.db
+        .updateTable("scores")
+        .set({ total })
+        .where("contact_id", "=", jumper)
+        .where("model_key", "=", "b2b")
+        .execute();
+    }
+  });
 });
 
 describe.each(BACKENDS)("ranked scores with several models on %s", (backend) => {

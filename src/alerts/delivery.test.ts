@@ -12,6 +12,8 @@ const options: DeliveryOptions = {
   maxAttempts: 8,
   retryBaseMs: 2000,
   retryMaxMs: 60_000,
+  retentionMs: 0,
+  purgeEveryMs: 3_600_000,
 };
 
 describe("retry backoff", () => {

@@ -23,13 +23,25 @@ export interface DeliveryOptions {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * Delivered rows older than this (by when they were delivered) are deleted, in ms; 0 keeps
+   * them. Dead letters stay until replayed: someone has to look at them.
+   */
+  retentionMs: number;
+  /** How often to delete expired rows, in ms. */
+  purgeEveryMs: number;
 }
 
 export interface DeliveryStats {
   delivered: number;
   failedAttempts: number;
   dead: number;
+  /** Delivered rows deleted after the retention. */
+  purged: number;
 }
+
+/** Rows deleted by one statement of a purge: short transactions, which never hold up ingest. */
+const PURGE_CHUNK = 1000;
 
 /** Sends one email alert; undefined when SMTP is not configured. */
 export type EmailSender = (
@@ -46,8 +58,10 @@ export function retryDelayMs(failures: number, options: DeliveryOptions, random:
 }
 
 export class DeliveryWorker {
-  readonly stats: DeliveryStats = { delivered: 0, failedAttempts: 0, dead: 0 };
+  readonly stats: DeliveryStats = { delivered: 0, failedAttempts: 0, dead: 0, purged: 0 };
   private timer: NodeJS.Timeout | undefined;
+  private lastPurgeMs = Number.NEGATIVE_INFINITY;
+  private purging: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -87,6 +101,13 @@ export class DeliveryWorker {
   }
 
   private async runUntilIdle(): Promise<void> {
+    if (this.options.retentionMs > 0 && this.clock() - this.lastPurgeMs >= this.options.purgeEveryMs) {
+      this.lastPurgeMs = this.clock();
+      this.purging = this.purgeDelivered()
+        .then(() => undefined)
+        .catch((err) => this.log.warn({ err }, "deleting expired alert deliveries failed"));
+      await this.purging;
+    }
     do {
       this.again = false;
       while (!this.stopped && (await this.round()) > 0);
@@ -170,6 +191,34 @@ export class DeliveryWorker {
       .where("id", "=", row.id)
       .where("status", "=", "pending")
       .execute();
+  }
+
+  /**
+   * Deletes delivered rows older than the retention, a chunk per transaction; returns how many.
+   * Run by the worker every `purgeEveryMs`.
+   */
+  async purgeDelivered(): Promise<number> {
+    const before = this.clock() - this.options.retentionMs;
+    let deleted = 0;
+    for (;;) {
+      const expired = this.database.db
+        .selectFrom("alert_outbox")
+        .select("id")
+        .where("status", "=", "delivered")
+        .where("finished_ms", "<", before)
+        .limit(PURGE_CHUNK);
+      const result = await this.database.db
+        .deleteFrom("alert_outbox")
+        .where("id", "in", expired)
+        .executeTakeFirst();
+      const n = Number(result.numDeletedRows);
+      deleted += n;
+      this.stats.purged += n;
+      if (n < PURGE_CHUNK || this.stopped) break;
+    }
+    if (deleted > 0)
+      this.log.info({ deleted, before: new Date(before).toISOString() }, "expired alert deliveries deleted");
+    return deleted;
   }
 
   async stop(): Promise<void> {

@@ -155,6 +155,14 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
       this.set({ outcome: "dead" }, service.delivery.stats.dead);
     },
   });
+  new Gauge({
+    name: "leadscore_alert_deliveries_purged_total",
+    help: "Delivered alerts deleted by this process since start, past alertRetentionDays.",
+    registers: [registry],
+    collect() {
+      this.set(service.delivery.stats.purged);
+    },
+  });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unknown";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

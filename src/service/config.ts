@@ -83,6 +83,11 @@ export const configSchema = z.strictObject({
     .min(1)
     .default(900_000)
     .describe("Longest backoff between attempts."),
+  alertRetentionDays: z.coerce
+    .number()
+    .min(0)
+    .default(30)
+    .describe("Days a delivered alert stays listed in the outbox; 0 keeps them all. Dead letters stay."),
   smtpUrl: z
     .string()
     .optional()
@@ -115,6 +120,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_ALERT_MAX_ATTEMPTS: "alertMaxAttempts",
   LEADSCORE_ALERT_RETRY_BASE_MS: "alertRetryBaseMs",
   LEADSCORE_ALERT_RETRY_MAX_MS: "alertRetryMaxMs",
+  LEADSCORE_ALERT_RETENTION_DAYS: "alertRetentionDays",
   LEADSCORE_SMTP_URL: "smtpUrl",
   LEADSCORE_SMTP_FROM: "smtpFrom",
 };

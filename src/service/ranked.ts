@@ -9,7 +9,7 @@
  * string's meaning, without the HTTP.
  */
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
-import type { Dialect } from "../store/database.js";
+import type { Database, Dialect } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import { RequestError } from "./errors.js";
 import type { ActiveModel, ModelRegistry } from "./models.js";
@@ -234,7 +234,21 @@ export class RankedScores {
     };
   }
 
-  /** The whole list, page by page: at most one page is held in memory (exports). */
+  /**
+   * The whole list as it was when the export began, page by page, from a read snapshot of the
+   * database: scores that change meanwhile (events keep arriving) are neither skipped nor
+   * listed twice, as they could be when a contact's new total moves it across the cursor.
+   */
+  async *snapshotPages(database: Database, plan: RankedPlan, pageSize = 1000): AsyncGenerator<RankedItem[]> {
+    const snapshot = await database.readSnapshot();
+    try {
+      yield* new RankedScores(snapshot.db, this.dialect, this.models).pages(plan, pageSize);
+    } finally {
+      await snapshot.end();
+    }
+  }
+
+  /** The whole list, page by page: at most one page is held in memory. */
   async *pages(plan: RankedPlan, pageSize = 1000): AsyncGenerator<RankedItem[]> {
     let cursor: string | undefined;
     do {

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { Alerts } from "../alerts/alerts.js";
 import { DeliveryWorker } from "../alerts/delivery.js";
 import { smtpSender } from "../alerts/email.js";
+import { DAY_MS } from "../engine/finalize.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpointer.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { KeyChecker } from "./api-keys.js";
@@ -21,6 +22,8 @@ import { ScoreReader } from "./reads.js";
 import type { QueueScorer } from "./score-queue.js";
 import { Scorer, type ScorerOptions } from "./scorer.js";
 import { ScoringThread, scoringThreadAvailable } from "./scoring-thread.js";
+
+const HOUR_MS = 3_600_000;
 
 export interface DecayStats {
   runs: number;
@@ -114,6 +117,8 @@ export class ScoringService {
         maxAttempts: config.alertMaxAttempts,
         retryBaseMs: config.alertRetryBaseMs,
         retryMaxMs: config.alertRetryMaxMs,
+        retentionMs: config.alertRetentionDays * DAY_MS,
+        purgeEveryMs: HOUR_MS,
       },
       config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom, config.alertTimeoutMs) : undefined,
     );

@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, type Migration, Migrator, PostgresDialect } from "kysely";
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { LogSync } from "./log-sync.js";
 import { initial } from "./migrations/001-initial.js";
@@ -51,6 +51,13 @@ export interface Database {
   readonly writeTurn?: SharedArrayBuffer;
   /** SQLite: how long each connection sharing the write turn held it and waited for it. */
   writeTurnUsage?(): TurnUsage[];
+  /**
+   * A read-only view of the database as of one moment, for reads made of many queries that must
+   * agree (an export read page by page while scores change). SQLite: a connection of its own,
+   * so that the serving connection stays free for writes; PostgreSQL: a repeatable-read
+   * transaction on one pooled connection. `end` must be called.
+   */
+  readSnapshot(): Promise<ReadSnapshot>;
   /** Where the data lives, for logs: the SQLite file or the PostgreSQL host and database (no password). */
   readonly location: string;
   close(): Promise<void>;
@@ -82,6 +89,11 @@ export function describeUrl(url: string): string {
   } catch {
     return "postgres (unparsable URL)";
   }
+}
+
+export interface ReadSnapshot {
+  readonly db: Kysely<Tables>;
+  end(): Promise<void>;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -119,6 +131,7 @@ async function openSqlite(dataDir: string, turn: WriteTurn, migrateTo?: string):
     logSync,
     writeTurn: turn.buffer,
     writeTurnUsage: () => turn.usage(),
+    readSnapshot: () => sqliteSnapshot(file),
     location: file,
     close: async () => {
       await db.destroy();
@@ -156,7 +169,35 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     db,
     dialect: "postgres",
     location: `${describeUrl(url)}${schema ? ` (schema ${schema})` : ""}`,
+    readSnapshot: async () => {
+      const transaction = await db
+        .startTransaction()
+        .setIsolationLevel("repeatable read")
+        .setAccessMode("read only")
+        .execute();
+      return { db: transaction, end: () => transaction.commit().execute() };
+    },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * A read transaction on a new read-only connection to the file: in WAL mode it sees the
+ * database as of its first read until it ends, while the other connections go on writing.
+ */
+async function sqliteSnapshot(file: string): Promise<ReadSnapshot> {
+  const connection = new SQLite(file, { readonly: true, fileMustExist: true });
+  connection.pragma("busy_timeout = 10000");
+  // The snapshot starts at the first read: take it now, not at the caller's first query.
+  connection.exec("begin");
+  connection.prepare("select count(*) from leadscore_migrations").get();
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    db,
+    end: async () => {
+      connection.exec("commit");
+      await db.destroy();
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { BANDS } from "../../engine/index.js";
 import { csvCell } from "../../io/write.js";
 import { type RankedItem, type RankedPlan, RankedScores, TEMPERATURES } from "../../service/ranked.js";
+import type { Database } from "../../store/database.js";
 import { queryBoolean } from "../route.js";
 import type { RouteContext } from "./index.js";
 
@@ -142,13 +143,14 @@ function csvLines(plan: RankedPlan, items: readonly RankedItem[]): string {
 }
 
 async function* exportText(
+  database: Database,
   ranked: RankedScores,
   plan: RankedPlan,
   format: "csv" | "jsonl",
 ): AsyncGenerator<string> {
   if (format === "csv")
     yield stringify([[...FIXED_BEFORE, ...plan.dimensionIds, ...FIXED_AFTER].map(csvCell)]);
-  for await (const items of ranked.pages(plan)) {
+  for await (const items of ranked.snapshotPages(database, plan)) {
     yield format === "csv"
       ? csvLines(plan, items)
       : items.map((item) => `${JSON.stringify(item)}\n`).join("");
@@ -182,7 +184,7 @@ export function registerScoreRoutes({ table, service }: RouteContext): void {
     url: "/v1/scores/export",
     summary: "Every stored score of one model that passes the filters, as CSV (or JSONL), in ranked order",
     description:
-      "Same filters and sort as GET /v1/scores; streamed page by page. CSV columns: contactId, email, total, one per dimension, band, temperature, fitGrade, engagementGrade, matrix, mql, disqualified, scoredAt; cells that a spreadsheet would run as a formula start with an apostrophe.",
+      "Same filters and sort as GET /v1/scores; streamed page by page from one read snapshot, so the file is the list as it was when the export began, whatever is scored meanwhile. CSV columns: contactId, email, total, one per dimension, band, temperature, fitGrade, engagementGrade, matrix, mql, disqualified, scoredAt; cells that a spreadsheet would run as a formula start with an apostrophe.",
     tag: "scores",
     scope: "read",
     query: exportQuerySchema,
@@ -200,7 +202,7 @@ export function registerScoreRoutes({ table, service }: RouteContext): void {
         format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       );
       reply.header("content-disposition", `attachment; filename="${file}"`);
-      return reply.send(Readable.from(exportText(ranked, plan, format)));
+      return reply.send(Readable.from(exportText(service.database, ranked, plan, format)));
     },
   });
 }
