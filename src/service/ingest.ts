@@ -6,6 +6,7 @@
  * in the scorer (scorer.ts), so a request never waits for it.
  */
 import type { Kysely } from "kysely";
+import { retryConflicts } from "../store/conflicts.js";
 import type { Database } from "../store/database.js";
 import { withUnsyncedCommits } from "../store/log-sync.js";
 import { scoringStore } from "../store/scoring-store.js";
@@ -153,39 +154,42 @@ export class EventIngestor {
     const inTransaction = (work: (db: Kysely<Tables>) => Promise<IngestResult[]>) =>
       // SQLite: the commit writes the log without waiting for the disk; `flush` waits for it.
       this.database.logSync ? withUnsyncedCommits(this.database.db, work) : work(this.database.db);
-    const results = await inTransaction((db) =>
-      db.transaction().execute(async (tx) => {
-        const store = scoringStore(this.database, tx);
-        const contactIds = await resolveContacts(store, all, nowMs);
-        const inserted = await store.insertQueuedEvents(
-          firsts.map((i, n) => ({
-            event_id: all[i].id,
-            contact_id: contactIds[i],
-            type: all[i].type,
-            time_ms: all[i].timeMs,
-            properties: propertiesJson[n],
-            received_ms: nowMs,
-          })),
-        );
-        const seqs = all.map((event, i) =>
-          firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
-        );
-        let offset = 0;
-        return requests.map((events) => {
-          const own = seqs.slice(offset, offset + events.length);
-          const ids = contactIds.slice(offset, offset + events.length);
-          offset += events.length;
-          const stored = own.map((seq) => seq !== null);
-          const accepted = stored.filter(Boolean).length;
-          return {
-            accepted,
-            duplicates: events.length - accepted,
-            contactIds: ids,
-            stored,
-            seqs: own.filter((seq): seq is number => seq !== null),
-          };
-        });
-      }),
+    // A deadlock with a merge (PostgreSQL) is retried: it would fail every request of the group.
+    const results = await retryConflicts(this.database.dialect, () =>
+      inTransaction((db) =>
+        db.transaction().execute(async (tx) => {
+          const store = scoringStore(this.database, tx);
+          const contactIds = await resolveContacts(store, all, nowMs);
+          const inserted = await store.insertQueuedEvents(
+            firsts.map((i, n) => ({
+              event_id: all[i].id,
+              contact_id: contactIds[i],
+              type: all[i].type,
+              time_ms: all[i].timeMs,
+              properties: propertiesJson[n],
+              received_ms: nowMs,
+            })),
+          );
+          const seqs = all.map((event, i) =>
+            firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
+          );
+          let offset = 0;
+          return requests.map((events) => {
+            const own = seqs.slice(offset, offset + events.length);
+            const ids = contactIds.slice(offset, offset + events.length);
+            offset += events.length;
+            const stored = own.map((seq) => seq !== null);
+            const accepted = stored.filter(Boolean).length;
+            return {
+              accepted,
+              duplicates: events.length - accepted,
+              contactIds: ids,
+              stored,
+              seqs: own.filter((seq): seq is number => seq !== null),
+            };
+          });
+        }),
+      ),
     );
     this.onStored();
     return results;
