@@ -4,12 +4,14 @@
  * 5M events and 1M contacts / 50M events; `--sizes 100k` (or BENCH_SIZES=100k) runs fewer.
  * `--ingest-only` runs only the ingest part, `--no-ingest` skips it; `--predict-only` runs only
  * the predictive part, `--no-predict` skips it; `--inprocess` runs only the in-process SQLite
- * ingest breakdown (bench/ingest-inprocess.ts). Prints tables and writes
+ * ingest breakdown (bench/ingest-inprocess.ts); `--export` only the export of ranked scores
+ * (bench/export.ts, `--export-contacts N`, 200,000 by default). Prints tables and writes
  * bench/out/batch-<date>.json, bench/out/ingest-<date>.json and bench/out/predict-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
 import { buildDataset, countDifferences, timeEngine, timeReference } from "./evaluator.js";
+import { benchExport, exportContacts, exportTable } from "./export.js";
 import { benchIngest, ingestOptions, ingestTable } from "./ingest.js";
 import { benchIngestInProcess, inProcessEvents, inProcessTable } from "./ingest-inprocess.js";
 import { benchPredictTraining, type PredictTrainingResult } from "./predict-train.js";
@@ -179,9 +181,19 @@ async function inProcess(): Promise<void> {
   process.stdout.write(`\nwritten ${file}\n`);
 }
 
+async function exportBench(): Promise<void> {
+  const report = await benchExport(exportContacts(process.argv));
+  process.stdout.write(`\n${exportTable(report)}\n`);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/export-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify({ node: process.version, ...report }, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
 async function main(): Promise<void> {
   const has = (flag: string) => process.argv.includes(flag);
   if (has("--inprocess")) return inProcess();
+  if (has("--export")) return exportBench();
   const ingestOnly = has("--ingest-only");
   const predictOnly = has("--predict-only");
   if (ingestOnly && has("--no-ingest")) throw new Error("--ingest-only and --no-ingest exclude each other");

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import Cursor from "pg-cursor";
 import { LogSync } from "./log-sync.js";
 import { initial } from "./migrations/001-initial.js";
 import { scoreQueue } from "./migrations/002-score-queue.js";
@@ -163,7 +164,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  // The cursor class lets a query stream its rows (an export reads one sorted query).
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   await migrate(db, "postgres", schema ?? "public", options.migrateTo);
   return {
     db,
