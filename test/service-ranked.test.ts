@@ -422,8 +422,9 @@ describe.each(BACKENDS)("ranked scores on %s", (backend) => {
     await pages.return(undefined);
     // No reader is left behind (SQLite: a checkpoint can reset the whole log); on PostgreSQL
     // a transaction left open would hold a pooled connection, which close() then waits for.
-    if (backend === "sqlite") {
-      const [result] = service.database.sqlite?.pragma("wal_checkpoint(TRUNCATE)") as Array<{ busy: number }>;
+    const sqlite = service.database.sqlite;
+    if (sqlite) {
+      const [result] = sqlite.pragma("wal_checkpoint(TRUNCATE)") as Array<{ busy: number }>;
       expect(result.busy).toBe(0);
     }
   });
