@@ -215,7 +215,6 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       else byContact.set(row.contact_id, [row]);
     }
     const contacts = [...byContact.keys()].sort();
-    let scored = 0;
     const budgetMs = claimed.length >= BACKLOG_EVENTS ? BACKLOG_SLICE_BUDGET_MS : SLICE_BUDGET_MS;
     let sliceSize = Math.round((this.sliceSize * budgetMs) / SLICE_BUDGET_MS);
     for (let start = 0; start < contacts.length && !this.stopped; ) {
@@ -231,7 +230,6 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         lastSeq,
       );
       this.applied(applied);
-      scored += applied;
       // Slices as long as the budget at the time per contact just measured: short enough for
       // ingest never to wait long for the write lock (or, on the serving thread, to answer).
       const perContactMs = Math.max(performance.now() - started, 0.1) / slice.length;
@@ -239,7 +237,10 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       sliceSize = Math.max(2, Math.round(budgetMs / perContactMs));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return scored;
+    // The events read, not those this pass applied: the queue moved past all of them (the
+    // watermark), so a pass that found every one already applied (by another connection, or
+    // before a crash) still lets the caller go on to the next ones (drain, a backlog).
+    return this.stopped ? 0 : claimed.length;
   }
 
   /** Contacts per short SQLite slice, adapted to the measured time per contact. */
