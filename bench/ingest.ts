@@ -152,6 +152,12 @@ interface BenchDatabase {
   /** Environment of `leadscore serve` and `leadscore keys` for this database. */
   env: Record<string, string>;
   count(table: "events" | "score_history" | "score_queue"): Promise<number>;
+  /**
+   * True once every stored event is scored. Polled every 20 ms while the scorer drains, so it
+   * must cost next to nothing: on SQLite, the implicit queue's watermark against the last event
+   * (counting the queue view would scan the whole backlog each time, on the server's cores).
+   */
+  drained(): Promise<boolean>;
   /** Closes the reader and deletes the database. */
   drop(): Promise<void>;
 }
@@ -179,6 +185,15 @@ function freshSqlite(): BenchDatabase {
       // Opened once the server created the file; WAL lets it read while the server writes.
       reader ??= new SQLite(join(dir, "leadscore.db"), { readonly: true, fileMustExist: true });
       return (reader.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    },
+    async drained() {
+      reader ??= new SQLite(join(dir, "leadscore.db"), { readonly: true, fileMustExist: true });
+      const row = reader
+        .prepare(
+          "select (select coalesce(max(seq), 0) from events) <= (select value from counters where name = 'scored_through') as done",
+        )
+        .get() as { done: number };
+      return row.done === 1;
     },
     async drop() {
       reader?.close();
@@ -208,17 +223,19 @@ async function freshPostgres(url: string): Promise<BenchDatabase> {
   const target = new URL(url);
   target.pathname = `/${name}`;
   let reader: pg.Client | undefined;
+  const count = async (table: string) => {
+    if (!reader) {
+      reader = new pg.Client({ connectionString: target.toString() });
+      await reader.connect();
+    }
+    const result = await reader.query(`select count(*)::bigint as n from ${table}`);
+    return Number(result.rows[0].n);
+  };
   return {
     backend: "postgres",
     env: { DATABASE_URL: target.toString() },
-    async count(table) {
-      if (!reader) {
-        reader = new pg.Client({ connectionString: target.toString() });
-        await reader.connect();
-      }
-      const result = await reader.query(`select count(*)::bigint as n from ${table}`);
-      return Number(result.rows[0].n);
-    },
+    count,
+    drained: async () => (await count("score_queue")) === 0,
     async drop() {
       await reader?.end();
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -496,7 +513,7 @@ async function settle(database: BenchDatabase): Promise<void> {
   let last = -1;
   for (;;) {
     const now = await database.count("events");
-    if (now === last && (await database.count("score_queue")) === 0) return;
+    if (now === last && (await database.drained())) return;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -504,7 +521,7 @@ async function settle(database: BenchDatabase): Promise<void> {
 
 /** Waits until the score queue is empty; returns the monotonic time then, in ms. */
 async function scoredAt(database: BenchDatabase): Promise<number> {
-  while ((await database.count("score_queue")) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!(await database.drained())) await new Promise((resolve) => setTimeout(resolve, 20));
   return performance.now();
 }
 

@@ -53,7 +53,7 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
   });
   new Gauge({
     name: "leadscore_score_queue_events",
-    help: "Events stored and acknowledged but not yet applied to scores (all processes).",
+    help: "Events stored and acknowledged but not yet applied to scores (all processes; on SQLite, also those applied by the scoring pass under way, until it ends).",
     registers: [registry],
     async collect() {
       this.set(await service.scorer.queueDepth());
