@@ -53,12 +53,28 @@ const HISTORY_COLUMNS = [
 
 const placeholders = (columns: readonly string[]) => columns.map((c) => `@${c}`).join(", ");
 
+/** Most contact ids remembered as existing; past it the memory starts again. */
+const KNOWN_CONTACTS_LIMIT = 500_000;
+
 /** SQLite: cached one-row statements on the better-sqlite3 connection. */
 export class SqliteScoringStore implements ScoringStore {
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
 
   /** Set by `scoringStore` for each transaction (one connection: one transaction at a time). */
   transaction!: Kysely<Tables>;
+
+  /**
+   * Contact ids seen to exist, as of `knownMoves` merges (the `event_moves` counter). Only a
+   * merge deletes a contact, and it makes the merged id an alias and bumps the counter in the
+   * same transaction; an existing contact is never an alias. So while the counter stays the
+   * same, an id seen to exist still does and has no alias, and ingest can skip both look-ups
+   * for it (they were a tenth of the serving thread's time under batched load). The counter is
+   * read again in each transaction that uses the memory, under the write lock: a merge
+   * committed by any connection or process empties it.
+   */
+  private readonly knownContacts = new Set<string>();
+  private knownMoves = Number.NaN;
+  private knownCheckedIn: Kysely<Tables> | undefined;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
 
@@ -146,10 +162,26 @@ export class SqliteScoringStore implements ScoringStore {
     this.statement("update counters set value = max(value, ?) where name = 'scored_through'").run(seq);
   }
 
+  /** The memory of existing contacts, checked against merges once per transaction. */
+  private known(): Set<string> {
+    if (this.knownCheckedIn !== this.transaction) {
+      this.knownCheckedIn = this.transaction;
+      const moves = this.statement("select value from counters where name = 'event_moves'")
+        .pluck()
+        .get() as number;
+      if (moves !== this.knownMoves || this.knownContacts.size > KNOWN_CONTACTS_LIMIT) {
+        this.knownContacts.clear();
+        this.knownMoves = moves;
+      }
+    }
+    return this.knownContacts;
+  }
+
   async aliases(ids: readonly string[]) {
+    const known = this.known();
     const rows = this.each<{ alias_id: string; contact_id: string }>(
       "select alias_id, contact_id from contact_aliases where alias_id = ?",
-      ids,
+      known.size === 0 ? ids : ids.filter((id) => !known.has(id)),
     );
     return new Map(rows.map((row) => [row.alias_id, row.contact_id]));
   }
@@ -170,9 +202,17 @@ export class SqliteScoringStore implements ScoringStore {
     const statement = this.statement(
       "insert into contacts (id, email, company_id, properties, created_ms, updated_ms) values (@id, @email, @company_id, @properties, @created_ms, @updated_ms) on conflict do nothing",
     );
-    // Nearly every event names a contact that exists: a read is cheaper than a refused insert.
+    // Nearly every event names a contact that exists: a read is cheaper than a refused insert,
+    // and no read at all for one seen before. A contact inserted here is not remembered (a
+    // rollback would undo it); one created earlier in this transaction for an unknown email
+    // may be, which is harmless: its id is random and nothing names it after a rollback.
     const exists = this.statement("select 1 from contacts where id = ?").pluck();
-    for (const row of rows) if (exists.get(row.id) === undefined) statement.run(row);
+    const known = this.known();
+    for (const row of rows) {
+      if (known.has(row.id)) continue;
+      if (exists.get(row.id) === undefined) statement.run(row);
+      else known.add(row.id);
+    }
   }
 
   async insertQueuedEvents(rows: readonly EventRow[]) {
