@@ -7,7 +7,7 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryWorker } from "../src/alerts/delivery.js";
 import { type Database, openDatabase } from "../src/store/database.js";
-import { BACKENDS, freshDatabase } from "./helpers/service.js";
+import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";
 
 const DAY_MS = 86_400_000;
 const NOW_MS = Date.parse("2026-11-30T12:00:00Z");
@@ -52,13 +52,9 @@ describe.each(BACKENDS)("alert outbox retention on %s", (backend) => {
   });
 
   async function databaseWithOutbox(): Promise<Database> {
-    const fresh = freshDatabase(backend);
-    cleanups.push(fresh.drop);
-    const database = await openDatabase({
-      dataDir: fresh.settings.dataDir as string,
-      databaseUrl: fresh.settings.databaseUrl,
-      databaseSchema: fresh.settings.databaseSchema,
-    });
+    const { options, drop } = freshDatabaseOptions(backend);
+    cleanups.push(drop);
+    const database = await openDatabase(options);
     cleanups.push(() => database.close());
     // 2,500 old deliveries: more than one chunk of the purge.
     const old = Array.from({ length: 2500 }, (_, i) => outboxRow(`old-${i}`, "delivered", 31 + (i % 5)));

@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventsOf, queuedEventsOf } from "../src/service/score-contacts.js";
 import { openDatabase } from "../src/store/database.js";
-import { BACKENDS, freshDatabase } from "./helpers/service.js";
+import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";
 
 describe.each(BACKENDS)("migration 006 contact_events on %s", (backend) => {
   const drops: Array<() => Promise<void>> = [];
@@ -17,13 +17,8 @@ describe.each(BACKENDS)("migration 006 contact_events on %s", (backend) => {
   });
 
   it("indexes the events already scored, leaves the queued ones to the queue, and drops the old index", async () => {
-    const fresh = freshDatabase(backend);
-    drops.push(fresh.drop);
-    const options = {
-      dataDir: fresh.settings.dataDir as string,
-      databaseUrl: fresh.settings.databaseUrl,
-      databaseSchema: fresh.settings.databaseSchema,
-    };
+    const { options, drop } = freshDatabaseOptions(backend);
+    drops.push(drop);
     const before = await openDatabase({ ...options, migrateTo: "005-counters" });
     for (const id of ["ada", "bob"])
       await before.db

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { queuedEventsOf } from "../src/service/score-contacts.js";
 import { type Database, openDatabase } from "../src/store/database.js";
 import { scoringStore } from "../src/store/scoring-store.js";
-import { BACKENDS, freshDatabase } from "./helpers/service.js";
+import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";
 
 async function insertEvent(database: Database, eventId: string, contactId: string, timeMs: number) {
   const row = await database.db
@@ -40,13 +40,8 @@ describe.each(BACKENDS)("migration 008 implicit queue on %s", (backend) => {
   });
 
   it("keeps exactly the queued events queued, and scoring moves the watermark forward only", async () => {
-    const fresh = freshDatabase(backend);
-    drops.push(fresh.drop);
-    const options = {
-      dataDir: fresh.settings.dataDir as string,
-      databaseUrl: fresh.settings.databaseUrl,
-      databaseSchema: fresh.settings.databaseSchema,
-    };
+    const { options, drop } = freshDatabaseOptions(backend);
+    drops.push(drop);
     const before = await openDatabase({ ...options, migrateTo: "007-scoring-inputs" });
     await before.db
       .insertInto("contacts")

@@ -10,7 +10,7 @@
  */
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Database, Dialect } from "../store/database.js";
-import type { Tables } from "../store/tables.js";
+import type { ScoresTable, Tables } from "../store/tables.js";
 import { RequestError } from "./errors.js";
 import type { ActiveModel, ModelRegistry } from "./models.js";
 
@@ -348,20 +348,8 @@ export class RankedScores {
   }
 }
 
-interface RankedRow {
-  contact_id: string;
-  email: string | null;
-  total: number;
-  dimensions: string;
-  band: string;
-  temperature: string | null;
-  fit_grade: string | null;
-  engagement_grade: string | null;
-  matrix: string | null;
-  mql: number;
-  disqualified: number;
-  as_of_ms: number;
-}
+/** A row of `ordered`: the score's columns and the contact's email. */
+type RankedRow = Omit<ScoresTable, "model_key" | "model_version" | "updated_ms"> & { email: string | null };
 
 function itemOf(row: RankedRow): RankedItem {
   return {

@@ -68,6 +68,25 @@ export function freshDatabase(backend: Backend): {
   };
 }
 
+/**
+ * A fresh database as `openDatabase` options, for tests that open it themselves (a migration
+ * test opens it at one version, then at the latest); `drop` deletes it.
+ */
+export function freshDatabaseOptions(backend: Backend): {
+  options: { dataDir: string; databaseUrl: string | undefined; databaseSchema: string | undefined };
+  drop: () => Promise<void>;
+} {
+  const fresh = freshDatabase(backend);
+  return {
+    options: {
+      dataDir: fresh.settings.dataDir as string,
+      databaseUrl: fresh.settings.databaseUrl,
+      databaseSchema: fresh.settings.databaseSchema,
+    },
+    drop: fresh.drop,
+  };
+}
+
 export async function startTestService(
   backend: Backend,
   overrides: Partial<ServiceConfig> = {},
