@@ -164,7 +164,8 @@ export class SqliteScoringStore implements ScoringStore {
 
   /** The memory of existing contacts, checked against merges once per transaction. */
   private known(): Set<string> {
-    if (this.knownCheckedIn !== this.transaction) {
+    // Outside a transaction (no caller does that today) every call checks again.
+    if (this.knownCheckedIn !== this.transaction || !this.transaction.isTransaction) {
       this.knownCheckedIn = this.transaction;
       const moves = this.statement("select value from counters where name = 'event_moves'")
         .pluck()
