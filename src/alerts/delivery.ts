@@ -61,7 +61,6 @@ export class DeliveryWorker {
   readonly stats: DeliveryStats = { delivered: 0, failedAttempts: 0, dead: 0, purged: 0 };
   private timer: NodeJS.Timeout | undefined;
   private lastPurgeMs = Number.NEGATIVE_INFINITY;
-  private purging: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -103,10 +102,9 @@ export class DeliveryWorker {
   private async runUntilIdle(): Promise<void> {
     if (this.options.retentionMs > 0 && this.clock() - this.lastPurgeMs >= this.options.purgeEveryMs) {
       this.lastPurgeMs = this.clock();
-      this.purging = this.purgeDelivered()
-        .then(() => undefined)
-        .catch((err) => this.log.warn({ err }, "deleting expired alert deliveries failed"));
-      await this.purging;
+      await this.purgeDelivered().catch((err) =>
+        this.log.warn({ err }, "deleting expired alert deliveries failed"),
+      );
     }
     do {
       this.again = false;

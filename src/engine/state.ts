@@ -51,11 +51,16 @@ interface Slim {
   properties: Record<string, unknown>;
 }
 
-function compareSlim(a: Slim, b: Slim): number {
-  if (a.timeMs !== b.timeMs) return a.timeMs - b.timeMs;
-  const ia = a.id ?? "";
-  const ib = b.id ?? "";
+/** The state's order: by time, then by id (none first). */
+function compareKeys(timeA: number, idA: string | null, timeB: number, idB: string | null): number {
+  if (timeA !== timeB) return timeA - timeB;
+  const ia = idA ?? "";
+  const ib = idB ?? "";
   return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+function compareSlim(a: Slim, b: Slim): number {
+  return compareKeys(a.timeMs, a.id, b.timeMs, b.id);
 }
 
 /** An event reduced to what the model reads. */
@@ -70,11 +75,7 @@ function slim(evaluator: Evaluator, event: ScoringEvent): Slim {
 
 /** Compares the state's event i with a new event, in the state's order. */
 function compareAt(state: ContactState, i: number, event: Slim): number {
-  const timeMs = state.timesMs[i];
-  if (timeMs !== event.timeMs) return timeMs - event.timeMs;
-  const ia = state.ids[i] ?? "";
-  const ib = event.id ?? "";
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+  return compareKeys(state.timesMs[i], state.ids[i], event.timeMs, event.id);
 }
 
 /** Builds a state one event at a time, in order. */
@@ -342,16 +343,13 @@ export function parseState(json: string): ContactState {
   }
   if (Array.isArray(stored.events)) {
     const builder = new StateBuilder(stored.watermarkMs ?? Number.NEGATIVE_INFINITY);
-    for (const event of stored.events) {
-      const properties = event.properties ?? {};
-      builder.push(
-        event.type,
-        event.timeMs,
-        event.id ?? null,
-        Object.keys(properties),
-        (name) => properties[name],
-      );
-    }
+    for (const event of stored.events)
+      builder.add({
+        type: event.type,
+        timeMs: event.timeMs,
+        id: event.id ?? null,
+        properties: event.properties ?? {},
+      });
     return builder.state;
   }
   throw new Error("not a stored contact state (neither version 2 nor version 1)");

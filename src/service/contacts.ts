@@ -3,8 +3,8 @@
  * identify by id or email, merge. Every change rescores the contacts concerned in the same
  * transaction, so a read after the answer sees the new score.
  */
-import type { Kysely, Transaction } from "kysely";
-import { retryConflicts } from "../store/conflicts.js";
+import type { Kysely } from "kysely";
+import { retriedTransaction } from "../store/conflicts.js";
 import { moveEvents } from "../store/contact-events.js";
 import type { Database } from "../store/database.js";
 import { chunks, scoringStore } from "../store/scoring-store.js";
@@ -57,15 +57,10 @@ export class ContactStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** A transaction that locks contacts: run again after a PostgreSQL deadlock (conflicts.ts). */
-  private writeTransaction<T>(work: (tx: Transaction<Tables>) => Promise<T>): Promise<T> {
-    return retryConflicts(this.database.dialect, () => this.database.db.transaction().execute(work));
-  }
-
   async upsertContacts(updates: readonly ContactUpdate[]): Promise<ContactView[]> {
     const nowMs = this.clock();
     try {
-      return await this.writeTransaction(async (tx) => {
+      return await retriedTransaction(this.database, async (tx) => {
         const store = scoringStore(this.database, tx);
         const ids = await resolveContacts(store, updates, nowMs);
         await lockContacts(tx, this.database.dialect, ids);
@@ -109,7 +104,7 @@ export class ContactStore {
     updates: readonly CompanyUpdate[],
   ): Promise<{ id: string; rescoredContacts: number }[]> {
     const nowMs = this.clock();
-    return this.writeTransaction(async (tx) => {
+    return retriedTransaction(this.database, async (tx) => {
       const ids = [...new Set(updates.map((u) => u.id))].sort();
       const existing = new Map<string, Record<string, unknown>>();
       for (const part of chunks(ids, 500)) {
@@ -212,7 +207,7 @@ export class ContactStore {
       ]);
     }
     const nowMs = this.clock();
-    return this.writeTransaction(async (tx) => {
+    return retriedTransaction(this.database, async (tx) => {
       await lockContacts(tx, this.database.dialect, [survivorId, mergedId], "delete");
       const survivor = await tx
         .selectFrom("contacts")

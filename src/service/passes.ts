@@ -4,7 +4,7 @@
  * after a publish and, periodically, so that decay and time windows move stored scores.
  */
 import type { Kysely } from "kysely";
-import { retryConflicts } from "../store/conflicts.js";
+import { retriedTransaction } from "../store/conflicts.js";
 import type { Database } from "../store/database.js";
 import { scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
@@ -55,19 +55,17 @@ export async function rescoreAll(
         .execute()
     ).map((row) => row.id);
     if (ids.length === 0) break;
-    const outcome = await retryConflicts(database.dialect, () =>
-      database.db.transaction().execute(async (tx) => {
-        await lockContacts(tx, database.dialect, ids);
-        return scoreContacts(
-          scoringStore(database, tx),
-          await models.active(tx),
-          ids,
-          new Map(),
-          reason,
-          clock(),
-        );
-      }),
-    );
+    const outcome = await retriedTransaction(database, async (tx) => {
+      await lockContacts(tx, database.dialect, ids);
+      return scoreContacts(
+        scoringStore(database, tx),
+        await models.active(tx),
+        ids,
+        new Map(),
+        reason,
+        clock(),
+      );
+    });
     progress.done += ids.length;
     progress.changed += outcome.changed;
     after = ids[ids.length - 1];

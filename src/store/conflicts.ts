@@ -6,7 +6,9 @@
  * for ingest while ingest waits for it. Such a rare abort must not fail a whole group commit
  * (every request that shared it), so the transactions that lock contacts retry it.
  */
-import type { Dialect } from "./database.js";
+import type { Transaction } from "kysely";
+import type { Database, Dialect } from "./database.js";
+import type { Tables } from "./tables.js";
 
 const RETRIED_CODES = new Set(["40P01", "40001"]);
 
@@ -36,4 +38,12 @@ export async function retryConflicts<T>(
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }
+}
+
+/** A transaction of `database`, run again after a PostgreSQL deadlock or serialization failure. */
+export function retriedTransaction<T>(
+  database: Database,
+  work: (tx: Transaction<Tables>) => Promise<T>,
+): Promise<T> {
+  return retryConflicts(database.dialect, () => database.db.transaction().execute(work));
 }
