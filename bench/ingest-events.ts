@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /**
  * What the ingest benchmark sends: the demo's contacts and companies (for setup), and events
  * of the types the b2b model scores, with the demo's pages, forms, content and campaigns.
@@ -69,6 +70,14 @@ const TYPE_WEIGHTS: ReadonlyArray<readonly [EventType, number]> = [
   ["meeting_booked", 1],
 ];
 
+/**
+ * How senders name their events: `uuid`, a random UUID v4 (RudderStack's messageId, the mobile
+ * SDKs); `segment-node`, the time-prefixed id of @segment/analytics-node
+ * (`node-next-<epoch ms>-<uuid>`), which sorts in sending order.
+ */
+export type EventIdFormat = "uuid" | "segment-node";
+export const EVENT_ID_FORMATS: readonly EventIdFormat[] = ["uuid", "segment-node"];
+
 export class EventFactory {
   private readonly random: Random;
   private readonly types: WeightedTable<EventType>;
@@ -76,8 +85,7 @@ export class EventFactory {
   private sequence = 0;
 
   constructor(
-    /** Prefix of every event id: unique per run, so runs never collide. */
-    private readonly runTag: string,
+    private readonly idFormat: EventIdFormat,
     private readonly contacts: SetupData["contacts"],
     seed: number,
     /** Share of events that name their contact by email instead of id. */
@@ -102,12 +110,17 @@ export class EventFactory {
         ? { email: contact.email }
         : { contactId: contact.id };
     return {
-      id: `${this.runTag}-${this.sequence++}`,
+      id: this.eventId(),
       ...who,
       type,
       timestamp: new Date(nowMs - random.int(0, 3_600_000)).toISOString(),
       properties: this.properties(type),
     };
+  }
+
+  private eventId(): string {
+    this.sequence++;
+    return this.idFormat === "uuid" ? randomUUID() : `node-next-${Date.now()}-${randomUUID()}`;
   }
 
   /** A POST /v1/events/batch body of `size` new events. */

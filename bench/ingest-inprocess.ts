@@ -108,7 +108,7 @@ export async function benchIngestInProcess(events: number): Promise<InProcessRep
           properties: contact.properties,
         })),
       );
-    const factory = new EventFactory(`inproc${Date.now().toString(36)}`, data.contacts, 1);
+    const factory = new EventFactory("uuid", data.contacts, 1);
     const request = (): IncomingEvent[] =>
       Array.from({ length: PER_REQUEST }, () => {
         const event = factory.event(Date.now());

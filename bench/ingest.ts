@@ -18,7 +18,13 @@ import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { type ProfileSummary, profileTable, summariseProfile } from "./cpu-profile.js";
-import { EventFactory, type SetupData, setupData } from "./ingest-events.js";
+import {
+  EVENT_ID_FORMATS,
+  EventFactory,
+  type EventIdFormat,
+  type SetupData,
+  setupData,
+} from "./ingest-events.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = join(ROOT, "bin/leadscore.js");
@@ -41,6 +47,8 @@ export interface IngestOptions {
   /** Also run scenario (a) once more per backend under `node --cpu-prof` and summarise it. */
   profile: boolean;
   postgresUrl: string;
+  /** How the events are named (bench/ingest-events.ts). */
+  ids: EventIdFormat;
 }
 
 export interface ScenarioResult {
@@ -118,7 +126,8 @@ function positive(value: string | undefined, name: string, fallback: number): nu
 /**
  * Options from the command line: --ingest-backends sqlite,postgres, --ingest-connections 4,16
  * (batched runs), --ingest-seconds 25, --ingest-rate 1000 and --ingest-single-connections 10,50
- * (single-event runs), --ingest-contacts 10000, --ingest-profile.
+ * (single-event runs), --ingest-contacts 10000, --ingest-ids uuid (or segment-node),
+ * --ingest-profile.
  */
 export function ingestOptions(argv: string[]): IngestOptions {
   const backends = (flag(argv, "--ingest-backends") ?? "sqlite,postgres").split(",");
@@ -129,7 +138,11 @@ export function ingestOptions(argv: string[]): IngestOptions {
     .split(",")
     .map((c) => Math.round(positive(c, "--ingest-connections", 1)));
   const seconds = positive(flag(argv, "--ingest-seconds"), "--ingest-seconds", 25);
+  const ids = flag(argv, "--ingest-ids") ?? "uuid";
+  if (!EVENT_ID_FORMATS.includes(ids as EventIdFormat))
+    throw new Error(`--ingest-ids: unknown format ${ids}; use ${EVENT_ID_FORMATS.join(", ")}`);
   return {
+    ids: ids as EventIdFormat,
     backends: backends as IngestBackend[],
     contacts: Math.round(positive(flag(argv, "--ingest-contacts"), "--ingest-contacts", 10_000)),
     eventsPerRequest: 100,
@@ -711,7 +724,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestReport>
   };
   const data = setupData(options.contacts, 7);
   let runs = 0;
-  const factory = () => new EventFactory(`b${Date.now().toString(36)}r${runs++}`, data.contacts, runs);
+  const factory = () => new EventFactory(options.ids, data.contacts, ++runs);
   const backends: IngestBackend[] = [];
   for (const backend of options.backends) {
     if (backend === "postgres") {
@@ -771,8 +784,8 @@ export function ingestTable(report: IngestReport): string {
     ...report.scenarios.map((r) => {
       const what =
         r.scenario === "batched"
-          ? `${r.backend}, batches of ${r.eventsPerRequest}`
-          : `${r.backend}, single events at ${fmt(r.targetRate ?? 0)}/s`;
+          ? `${r.backend}, batches of ${r.eventsPerRequest}, ${report.options.ids} ids`
+          : `${r.backend}, single events at ${fmt(r.targetRate ?? 0)}/s, ${report.options.ids} ids`;
       const target =
         r.scenario === "batched"
           ? r.backend === "sqlite"

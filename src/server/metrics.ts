@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { ScoringService } from "../service/service.js";
+import { sqliteStoreOf } from "../store/scoring-store.js";
 
 export function setupMetrics(app: FastifyInstance, service: ScoringService): Registry {
   const registry = new Registry();
@@ -163,6 +164,17 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
       this.set(service.delivery.stats.purged);
     },
   });
+  const sqlite = service.database.sqlite;
+  if (sqlite) {
+    new Gauge({
+      name: "leadscore_event_id_memory_bytes",
+      help: "SQLite: memory holding the ids of stored events, for idempotent ingest (11 to 21 bytes an event).",
+      registers: [registry],
+      collect() {
+        this.set(sqliteStoreOf(sqlite).eventIdMemory.bytes);
+      },
+    });
+  }
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unknown";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

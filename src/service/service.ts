@@ -9,6 +9,7 @@ import { smtpSender } from "../alerts/email.js";
 import { DAY_MS } from "../engine/finalize.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpointer.js";
 import { type Database, openDatabase } from "../store/database.js";
+import { sqliteStoreOf } from "../store/scoring-store.js";
 import { KeyChecker } from "./api-keys.js";
 import type { ServiceConfig } from "./config.js";
 import { ContactStore } from "./contacts.js";
@@ -147,6 +148,18 @@ export class ScoringService {
   /** Resumes unfinished jobs and queued scoring, and starts the periodic decay pass. */
   startBackground(): void {
     if (this.database.sqlite) {
+      // Idempotent ingest on SQLite checks ids in memory (store/event-id-memory.ts): read them
+      // now rather than in the first request's transaction.
+      const startedMs = Date.now();
+      const remembered = sqliteStoreOf(this.database.sqlite).rememberStoredEvents();
+      this.log.info(
+        {
+          events: remembered.events,
+          megabytes: Math.round(remembered.bytes / 1e5) / 10,
+          ms: Date.now() - startedMs,
+        },
+        "ids of stored events read into memory",
+      );
       this.checkpointer = startCheckpointer(this.database.sqlite.name, (err) =>
         this.log.warn({ err }, "log checkpoints stay on the main thread: the checkpoint worker failed"),
       );

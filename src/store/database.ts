@@ -17,6 +17,7 @@ import { counters } from "./migrations/005-counters.js";
 import { contactEvents } from "./migrations/006-contact-events.js";
 import { scoringInputs } from "./migrations/007-scoring-inputs.js";
 import { implicitQueue } from "./migrations/008-implicit-queue.js";
+import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 import { type TurnUsage, WriteTurn } from "./write-turn.js";
@@ -75,6 +76,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "006-contact-events": contactEvents(dialect),
     "007-scoring-inputs": scoringInputs(dialect),
     "008-implicit-queue": implicitQueue(dialect),
+    "009-event-ids-in-memory": eventIdsInMemory(dialect),
   };
 }
 

@@ -88,15 +88,21 @@ export { chunks } from "./rows.js";
 
 const sqliteStores = new WeakMap<BetterSqlite3.Database, SqliteScoringStore>();
 
-/** The store for a transaction of this database (on SQLite, one per connection: its statements stay prepared). */
-export function scoringStore(database: Database, tx: Kysely<Tables>): ScoringStore {
-  const sqlite = database.sqlite;
-  if (!sqlite) return new KyselyScoringStore(tx);
+/** The SQLite store of this connection (its statements and memories live as long as it). */
+export function sqliteStoreOf(sqlite: BetterSqlite3.Database): SqliteScoringStore {
   let store = sqliteStores.get(sqlite);
   if (!store) {
     store = new SqliteScoringStore(sqlite);
     sqliteStores.set(sqlite, store);
   }
+  return store;
+}
+
+/** The store for a transaction of this database (on SQLite, one per connection: its statements stay prepared). */
+export function scoringStore(database: Database, tx: Kysely<Tables>): ScoringStore {
+  const sqlite = database.sqlite;
+  if (!sqlite) return new KyselyScoringStore(tx);
+  const store = sqliteStoreOf(sqlite);
   store.transaction = tx;
   return store;
 }

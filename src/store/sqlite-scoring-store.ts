@@ -1,6 +1,10 @@
 /** The scoring store on SQLite: cached one-row statements on the better-sqlite3 connection. */
+
+import { randomInt } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely } from "kysely";
+import { EventIdMemory } from "./event-id-memory.js";
+import { EVENT_IDS_WRITER } from "./migrations/009-event-ids-in-memory.js";
 import { groupEvents } from "./rows.js";
 import type {
   ContactRow,
@@ -75,6 +79,15 @@ export class SqliteScoringStore implements ScoringStore {
   private readonly knownContacts = new Set<string>();
   private knownMoves = Number.NaN;
   private knownCheckedIn: Kysely<Tables> | undefined;
+
+  /** Ids of stored events (store/event-id-memory.ts), built on the first insert. */
+  private eventIds: EventIdMemory | undefined;
+  /** The memory holds every event up to this seq. */
+  private eventIdsThrough = 0;
+  /** The events of the last insert, until its transaction is known to have committed. */
+  private unconfirmed:
+    | { transaction: Kysely<Tables>; token: number; added: Map<string, number>; lastSeq: number }
+    | undefined;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
 
@@ -216,15 +229,71 @@ export class SqliteScoringStore implements ScoringStore {
     }
   }
 
+  /**
+   * The ids of stored events, brought up to date under the write lock: everything committed
+   * since it last looked, by any connection or process, is read from the events table (in seq
+   * order from `eventIdsThrough`), except the events of this store's own last insert, which are
+   * added without reading them again once its transaction is known to have committed.
+   */
+  private eventIdsNow(): EventIdMemory {
+    this.eventIds ??= new EventIdMemory();
+    const memory = this.eventIds;
+    const unconfirmed = this.unconfirmed;
+    if (unconfirmed && unconfirmed.transaction !== this.transaction) {
+      this.unconfirmed = undefined;
+      const writer = this.statement("select value from counters where name = ?")
+        .pluck()
+        .get(EVENT_IDS_WRITER);
+      // Its token still there: that transaction committed, and no one has added events since.
+      if (writer === unconfirmed.token) {
+        for (const [id, seq] of unconfirmed.added) memory.add(id, seq);
+        this.eventIdsThrough = unconfirmed.lastSeq;
+      }
+    }
+    const since = this.statement("select seq, event_id from events where seq > ? order by seq").raw();
+    for (const [seq, id] of since.iterate(this.eventIdsThrough) as Iterable<[number, string]>) {
+      memory.add(id, seq);
+      this.eventIdsThrough = seq;
+    }
+    return memory;
+  }
+
+  /** Builds (or brings up to date) the memory of stored event ids: done at start, not by the first request. */
+  rememberStoredEvents(): { events: number; bytes: number } {
+    const memory = this.eventIdsNow();
+    return { events: memory.size, bytes: memory.bytes };
+  }
+
+  /** What the memory of stored event ids holds, as of its last update (none before the first insert). */
+  get eventIdMemory(): { events: number; bytes: number } {
+    return { events: this.eventIds?.size ?? 0, bytes: this.eventIds?.bytes ?? 0 };
+  }
+
   async insertQueuedEvents(rows: readonly EventRow[]) {
+    // Outside a transaction, another writer could add an id between the check and the insert.
+    if (!this.sqlite.inTransaction) throw new Error("events are inserted in a write transaction");
+    const memory = this.eventIdsNow();
     const insert = this.statement(
-      "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms) on conflict (event_id) do nothing",
+      "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms)",
     );
+    const storedId = this.statement("select event_id from events where seq = ?").pluck();
+    const storedIdAt = (seq: number) => storedId.get(seq) as string | undefined;
+    // Inserted earlier in this same transaction: not in the memory until it commits.
+    const added = this.unconfirmed?.added ?? new Map<string, number>();
     const inserted = new Map<string, number>();
+    let lastSeq = 0;
     for (const row of rows) {
-      const result = insert.run(row);
-      if (result.changes !== 1) continue;
-      inserted.set(row.event_id, Number(result.lastInsertRowid));
+      if (added.has(row.event_id) || memory.has(row.event_id, storedIdAt)) continue;
+      lastSeq = Number(insert.run(row).lastInsertRowid);
+      inserted.set(row.event_id, lastSeq);
+      added.set(row.event_id, lastSeq);
+    }
+    if (inserted.size > 0) {
+      // A token of this insert, committed with it: the next insert reads it back to know that
+      // these events are stored and that no other writer came in between.
+      const token = randomInt(1, 2 ** 47);
+      this.statement("update counters set value = ? where name = ?").run(token, EVENT_IDS_WRITER);
+      this.unconfirmed = { transaction: this.transaction, token, added, lastSeq };
     }
     return inserted;
   }
