@@ -250,10 +250,15 @@ export class SqliteScoringStore implements ScoringStore {
         this.eventIdsThrough = unconfirmed.lastSeq;
       }
     }
-    const since = this.statement("select seq, event_id from events where seq > ? order by seq").raw();
-    for (const [seq, id] of since.iterate(this.eventIdsThrough) as Iterable<[number, string]>) {
-      memory.add(id, seq);
-      this.eventIdsThrough = seq;
+    // In chunks: better-sqlite3 returns rows faster by `all` than one at a time by `iterate`.
+    const since = this.statement(
+      "select seq, event_id from events where seq > ? order by seq limit 50000",
+    ).raw();
+    for (;;) {
+      const rows = since.all(this.eventIdsThrough) as Array<[number, string]>;
+      for (const [seq, id] of rows) memory.add(id, seq);
+      if (rows.length === 0) break;
+      this.eventIdsThrough = rows[rows.length - 1][0];
     }
     return memory;
   }
