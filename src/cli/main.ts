@@ -4,25 +4,37 @@ import { UserError } from "./errors.js";
 
 type Register = (program: Command) => void;
 
-// Each module exports `register(program)`; add a command by adding its module here.
-const commandModules: Array<() => Promise<{ register: Register }>> = [
-  () => import("./commands/init.js"),
-  () => import("./commands/validate.js"),
-  () => import("./commands/diff.js"),
-  () => import("./commands/schema.js"),
-  () => import("./commands/demo.js"),
-  () => import("./commands/quickstart.js"),
-  () => import("./commands/score.js"),
-  () => import("./commands/explain.js"),
-  () => import("./commands/calibrate.js"),
-  () => import("./commands/serve.js"),
-  () => import("./commands/keys.js"),
-  () => import("./commands/import.js"),
-  () => import("./commands/train.js"),
-  () => import("./commands/predict.js"),
-  () => import("./commands/evaluate.js"),
-  () => import("./commands/alerts.js"),
-];
+// Each module exports `register(program)` for the command of its name; add a command by adding
+// its module here.
+const commandModules: Record<string, () => Promise<{ register: Register }>> = {
+  init: () => import("./commands/init.js"),
+  validate: () => import("./commands/validate.js"),
+  diff: () => import("./commands/diff.js"),
+  schema: () => import("./commands/schema.js"),
+  demo: () => import("./commands/demo.js"),
+  quickstart: () => import("./commands/quickstart.js"),
+  score: () => import("./commands/score.js"),
+  explain: () => import("./commands/explain.js"),
+  calibrate: () => import("./commands/calibrate.js"),
+  serve: () => import("./commands/serve.js"),
+  keys: () => import("./commands/keys.js"),
+  import: () => import("./commands/import.js"),
+  train: () => import("./commands/train.js"),
+  predict: () => import("./commands/predict.js"),
+  evaluate: () => import("./commands/evaluate.js"),
+  alerts: () => import("./commands/alerts.js"),
+};
+
+/**
+ * The modules to load: only the named command's when there is one (loading all of them, with
+ * the service's HTTP and database libraries, takes about a second), every one for the general
+ * help, the version or an unknown command (whose error suggests the closest names).
+ */
+function modulesFor(argv: string[]): Array<() => Promise<{ register: Register }>> {
+  const name = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  const only = name !== undefined && Object.hasOwn(commandModules, name) ? commandModules[name] : undefined;
+  return only ? [only] : Object.values(commandModules);
+}
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -32,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
     )
     .version("0.1.0")
     .showHelpAfterError();
-  for (const load of commandModules) (await load()).register(program);
+  for (const load of modulesFor(argv)) (await load()).register(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
