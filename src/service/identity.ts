@@ -48,16 +48,23 @@ export async function resolveContacts(
   // this commits; of the others (new ones, or merged meanwhile), those with an alias now are
   // replaced by their survivor, held in turn (aliases always name the last survivor, so one more
   // round is the most it takes).
+  // Contacts held exist until commit (a merge waits for the hold): no insert is tried for them
+  // (on PostgreSQL a refused insert per request was a sixth of ingest's statements).
+  let existing: Set<string> | undefined;
   for (let round = 0; round < 3; round++) {
     const ids = [...new Set(resolved)];
     const held = await store.holdContacts(ids);
     if (!held) break;
     const missing = ids.filter((id) => !held.has(id));
     const merged = missing.length > 0 ? await store.aliases(missing) : new Map<string, string>();
-    if (merged.size === 0) break;
+    if (merged.size === 0) {
+      existing = held;
+      break;
+    }
     resolved = resolved.map((id) => merged.get(id) ?? id);
   }
-  await store.insertMissingContacts([...new Set(resolved)].map((id) => newContact(id, null, nowMs)));
+  const unknown = [...new Set(resolved)].filter((id) => !existing?.has(id));
+  if (unknown.length > 0) await store.insertMissingContacts(unknown.map((id) => newContact(id, null, nowMs)));
   return resolved;
 }
 
