@@ -5,11 +5,13 @@
  * id whose transaction rolled back is free again, even when another connection stored other
  * events under the seqs it had taken.
  */
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/store/database.js";
 import type { EventRow } from "../src/store/scoring-store.js";
 import { scoringStore, sqliteStoreOf } from "../src/store/scoring-store.js";
-import { freshDatabaseOptions } from "./helpers/service.js";
+import { freshDatabaseOptions, startTestService } from "./helpers/service.js";
 
 const event = (id: string): EventRow => ({
   event_id: id,
@@ -114,6 +116,53 @@ describe("event ids in memory on SQLite", () => {
     expect(await insert(one, ["o1", "o2", "o3", "r1"])).toEqual(["r1"]);
   });
 
+  it("starts from the ids saved at the last stop, then reads only the events stored since", async () => {
+    const { first, reopen } = await open();
+    const file = join(dirname(first.sqlite!.name), "event-ids.bin");
+    await insert(first, ["s1", "s2", "s3"]);
+    expect(sqliteStoreOf(first.sqlite!).saveEventIds(file)).toBe(true);
+    // Stored after the save (by this connection: the file holds only what it had confirmed).
+    await insert(first, ["s4"]);
+    await first.close();
+
+    const again = await reopen();
+    const started = sqliteStoreOf(again.sqlite!).rememberStoredEvents(file);
+    expect(started.from).toMatch(/event-ids\.bin \(through seq 3\), then the events after it/);
+    expect(started.events).toBe(4);
+    expect(await insert(again, ["s4", "s5", "s1", "s3"])).toEqual(["s5"]);
+  });
+
+  it("ignores a saved file that is not true of the database, and says why", async () => {
+    const { first, reopen } = await open();
+    const file = join(dirname(first.sqlite!.name), "event-ids.bin");
+    await insert(first, ["a1", "a2"]);
+    sqliteStoreOf(first.sqlite!).saveEventIds(file);
+    await first.close();
+    // Another database in the same folder: the event at seq 2 is not a2.
+    const { options, drop } = freshDatabaseOptions("sqlite");
+    cleanups.push(drop);
+    const filled = await openDatabase(options);
+    await insert(filled, ["b1", "b2", "b3"]);
+    await filled.close();
+    const otherFile = join(options.dataDir, "event-ids.bin");
+    copyFileSync(file, otherFile);
+    const other = await openDatabase(options);
+    cleanups.push(() => other.close());
+    const started = sqliteStoreOf(other.sqlite!).rememberStoredEvents(otherFile);
+    expect(started.from).toMatch(/^the events table \(saved ids: of another database/);
+    expect(started.events).toBe(3);
+    expect(await insert(other, ["a1", "b2"])).toEqual(["a1"]);
+
+    // A damaged file: named as such, and the table read instead.
+    writeFileSync(file, readFileSync(file).subarray(0, 100));
+    const again = await reopen();
+    const restarted = sqliteStoreOf(again.sqlite!).rememberStoredEvents(file);
+    expect(restarted.from).toMatch(
+      /^the events table \(saved ids: \d+ bytes of slots, the header says \d+\)/,
+    );
+    expect(await insert(again, ["a2", "a3"])).toEqual(["a3"]);
+  });
+
   it("reads the stored ids again after a restart", async () => {
     const { first, reopen } = await open();
     await insert(first, ["x", "y"]);
@@ -121,5 +170,30 @@ describe("event ids in memory on SQLite", () => {
     const again = await reopen();
     expect(sqliteStoreOf(again.sqlite!).rememberStoredEvents().events).toBe(2);
     expect(await insert(again, ["y", "z", "x"])).toEqual(["z"]);
+  });
+
+  it("a service saves its ids when it stops, and the next one refuses them after reading the file", async () => {
+    const { options, drop } = freshDatabaseOptions("sqlite");
+    cleanups.push(drop);
+    const events = (ids: string[]) => ({
+      events: ids.map((id) => ({
+        id,
+        contactId: "ada",
+        type: "page_view",
+        timestamp: "2026-11-30T10:00:00Z",
+      })),
+    });
+    const first = await startTestService("sqlite", { dataDir: options.dataDir });
+    expect((await first.call("POST", "/v1/events/batch", events(["p1", "p2"]))).body.accepted).toBe(2);
+    await first.server.close();
+    const file = join(options.dataDir, "event-ids.bin");
+    expect(existsSync(file)).toBe(true);
+
+    const second = await startTestService("sqlite", { dataDir: options.dataDir });
+    cleanups.push(() => second.server.close());
+    const again = await second.call("POST", "/v1/events/batch", events(["p2", "p3", "p1"]));
+    expect(again.body).toMatchObject({ accepted: 1, duplicates: 2 });
+    const metrics = await second.call("GET", "/metrics");
+    expect(metrics.text).toMatch(/^leadscore_event_id_memory_bytes 524288$/m);
   });
 });

@@ -2,6 +2,7 @@
  * The scoring service without HTTP: storage, ingest, contacts, models, reads and the periodic
  * decay pass, wired together. The HTTP layer (server/) and the CLI both use it.
  */
+import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { Alerts } from "../alerts/alerts.js";
 import { DeliveryWorker } from "../alerts/delivery.js";
@@ -151,12 +152,13 @@ export class ScoringService {
       // Idempotent ingest on SQLite checks ids in memory (store/event-id-memory.ts): read them
       // now rather than in the first request's transaction.
       const startedMs = Date.now();
-      const remembered = sqliteStoreOf(this.database.sqlite).rememberStoredEvents();
+      const remembered = sqliteStoreOf(this.database.sqlite).rememberStoredEvents(this.savedEventIdsFile);
       this.log.info(
         {
           events: remembered.events,
           megabytes: Math.round(remembered.bytes / 1e5) / 10,
           ms: Date.now() - startedMs,
+          from: remembered.from,
         },
         "ids of stored events read into memory",
       );
@@ -227,6 +229,29 @@ export class ScoringService {
     await this.decayRunning?.catch(() => undefined);
     await this.predictions.idle();
     await this.publishing.stop();
+    this.saveEventIds();
     await this.database.close();
+  }
+
+  /** SQLite: where the memory of event ids is saved at stop (beside the database file). */
+  private get savedEventIdsFile(): string | undefined {
+    const sqlite = this.database.sqlite;
+    return sqlite ? join(dirname(sqlite.name), "event-ids.bin") : undefined;
+  }
+
+  /** Saves the memory of event ids for the next start; a failure only makes that start slower. */
+  private saveEventIds(): void {
+    const sqlite = this.database.sqlite;
+    const file = this.savedEventIdsFile;
+    if (!sqlite || !file) return;
+    try {
+      if (sqliteStoreOf(sqlite).saveEventIds(file))
+        this.log.info({ file }, "ids of stored events saved for the next start");
+    } catch (err) {
+      this.log.warn(
+        { err, file },
+        "could not save the ids of stored events: the next start reads them from the table",
+      );
+    }
   }
 }

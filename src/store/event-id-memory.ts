@@ -37,6 +37,25 @@ export class EventIdMemory {
 
   constructor(private readonly hash: (id: string) => number = hashEventId) {}
 
+  /** A memory made from the slots of another (`slots`), as saved by `event-id-snapshot.ts`. */
+  static fromSlots(slots: Uint32Array<ArrayBuffer>): EventIdMemory {
+    const pairs = slots.length / 2;
+    if (pairs < INITIAL_SLOTS || (pairs & (pairs - 1)) !== 0)
+      throw new RangeError(`${pairs} slots: expected a power of two of at least ${INITIAL_SLOTS}`);
+    const memory = new EventIdMemory();
+    memory.slots = slots;
+    memory.mask = pairs - 1;
+    for (let i = 1; i < slots.length; i += 2) if (slots[i] !== 0) memory.count++;
+    if (memory.count * 4 > pairs * 3)
+      throw new RangeError(`${memory.count} events in ${pairs} slots: too full`);
+    return memory;
+  }
+
+  /** The table itself (hash, seq pairs), to save; not a copy. */
+  get rawSlots(): Uint32Array {
+    return this.slots;
+  }
+
   /** Events remembered. */
   get size(): number {
     return this.count;

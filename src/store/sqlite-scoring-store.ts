@@ -4,6 +4,7 @@ import { randomInt } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { EventIdMemory } from "./event-id-memory.js";
+import { loadEventIds, saveEventIds } from "./event-id-snapshot.js";
 import { EVENT_IDS_WRITER } from "./migrations/009-event-ids-in-memory.js";
 import { groupEvents } from "./rows.js";
 import type {
@@ -239,7 +240,8 @@ export class SqliteScoringStore implements ScoringStore {
     this.eventIds ??= new EventIdMemory();
     const memory = this.eventIds;
     const unconfirmed = this.unconfirmed;
-    if (unconfirmed && unconfirmed.transaction !== this.transaction) {
+    // Its transaction has ended when another one runs, or none.
+    if (unconfirmed && (unconfirmed.transaction !== this.transaction || !this.sqlite.inTransaction)) {
       this.unconfirmed = undefined;
       const writer = this.statement("select value from counters where name = ?")
         .pluck()
@@ -263,10 +265,40 @@ export class SqliteScoringStore implements ScoringStore {
     return memory;
   }
 
-  /** Builds (or brings up to date) the memory of stored event ids: done at start, not by the first request. */
-  rememberStoredEvents(): { events: number; bytes: number } {
+  /**
+   * Builds (or brings up to date) the memory of stored event ids: done at start, not by the
+   * first request. `savedFile` (event-id-snapshot.ts) spares reading every id when it is still
+   * true of this database: the event at its seq still has the id it had.
+   */
+  rememberStoredEvents(savedFile?: string): { events: number; bytes: number; from: string } {
+    let from = "the events table";
+    if (!this.eventIds && savedFile) {
+      const saved = loadEventIds(savedFile);
+      if ("unusable" in saved) from = `the events table (saved ids: ${saved.unusable})`;
+      else if (saved.throughSeq > 0 && this.storedIdAt(saved.throughSeq) !== saved.idAtSeq)
+        from = `the events table (saved ids: of another database, or of a newer copy of this one)`;
+      else {
+        this.eventIds = saved.memory;
+        this.eventIdsThrough = saved.throughSeq;
+        from = `${savedFile} (through seq ${saved.throughSeq}), then the events after it`;
+      }
+    }
     const memory = this.eventIdsNow();
-    return { events: memory.size, bytes: memory.bytes };
+    return { events: memory.size, bytes: memory.bytes, from };
+  }
+
+  /** Saves the memory of stored event ids to `file`, for the next start; false when there is none. */
+  saveEventIds(file: string): boolean {
+    if (!this.eventIds) return false;
+    if (!this.sqlite.inTransaction) this.eventIdsNow();
+    const idAtSeq = this.eventIdsThrough > 0 ? this.storedIdAt(this.eventIdsThrough) : "";
+    if (idAtSeq === undefined) return false;
+    saveEventIds(file, { memory: this.eventIds, throughSeq: this.eventIdsThrough, idAtSeq });
+    return true;
+  }
+
+  private storedIdAt(seq: number): string | undefined {
+    return this.statement("select event_id from events where seq = ?").pluck().get(seq) as string | undefined;
   }
 
   /** What the memory of stored event ids holds, as of its last update (none before the first insert). */
@@ -281,8 +313,7 @@ export class SqliteScoringStore implements ScoringStore {
     const insert = this.statement(
       "insert into events (event_id, contact_id, type, time_ms, properties, received_ms) values (@event_id, @contact_id, @type, @time_ms, @properties, @received_ms)",
     );
-    const storedId = this.statement("select event_id from events where seq = ?").pluck();
-    const storedIdAt = (seq: number) => storedId.get(seq) as string | undefined;
+    const storedIdAt = (seq: number) => this.storedIdAt(seq);
     // Inserted earlier in this same transaction: not in the memory until it commits.
     const added = this.unconfirmed?.added ?? new Map<string, number>();
     const inserted = new Map<string, number>();
