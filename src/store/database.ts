@@ -18,7 +18,7 @@ import { contactEvents } from "./migrations/006-contact-events.js";
 import { scoringInputs } from "./migrations/007-scoring-inputs.js";
 import { implicitQueue } from "./migrations/008-implicit-queue.js";
 import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
-import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
+import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 import { type TurnUsage, WriteTurn } from "./write-turn.js";
 
@@ -124,7 +124,9 @@ async function openSqlite(dataDir: string, turn: WriteTurn, migrateTo?: string):
   // 64 MB of page cache: scoring reads and rewrites scattered pages (states, scores, indexes).
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }, turn) });
+  const db = new Kysely<Tables>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, turn),
+  });
   await migrate(db, "sqlite", undefined, migrateTo);
   const logSync = new LogSync(`${file}-wal`);
   return {
