@@ -148,20 +148,8 @@ export class ScoringService {
 
   /** Resumes unfinished jobs and queued scoring, and starts the periodic decay pass. */
   startBackground(): void {
+    this.rememberStoredEvents();
     if (this.database.sqlite) {
-      // Idempotent ingest on SQLite checks ids in memory (store/event-id-memory.ts): read them
-      // now rather than in the first request's transaction.
-      const startedMs = Date.now();
-      const remembered = sqliteStoreOf(this.database.sqlite).rememberStoredEvents(this.savedEventIdsFile);
-      this.log.info(
-        {
-          events: remembered.events,
-          megabytes: Math.round(remembered.bytes / 1e5) / 10,
-          ms: Date.now() - startedMs,
-          from: remembered.from,
-        },
-        "ids of stored events read into memory",
-      );
       this.checkpointer = startCheckpointer(this.database.sqlite.name, (err) =>
         this.log.warn({ err }, "log checkpoints stay on the main thread: the checkpoint worker failed"),
       );
@@ -182,6 +170,26 @@ export class ScoringService {
       );
       this.decayTimer.unref();
     }
+  }
+
+  /**
+   * SQLite: reads the ids of stored events into memory (store/event-id-memory.ts), from the file
+   * saved at the last stop when it still holds, so that the first insert does not do it under
+   * the write lock. Idempotent ingest on SQLite checks ids there.
+   */
+  rememberStoredEvents(): void {
+    if (!this.database.sqlite) return;
+    const startedMs = Date.now();
+    const remembered = sqliteStoreOf(this.database.sqlite).rememberStoredEvents(this.savedEventIdsFile);
+    this.log.info(
+      {
+        events: remembered.events,
+        megabytes: Math.round(remembered.bytes / 1e5) / 10,
+        ms: Date.now() - startedMs,
+        from: remembered.from,
+      },
+      "ids of stored events read into memory",
+    );
   }
 
   /** Brings every stored score up to date with the clock (decay, windows). One pass at a time. */

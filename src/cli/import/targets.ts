@@ -40,6 +40,8 @@ export interface Target {
 
 export async function openDirectTarget(config: ServiceConfig): Promise<Target> {
   const service = await ScoringService.open(config, pino({ level: "silent" }));
+  // SQLite: from the ids saved by the service's last stop, rather than every stored id.
+  service.rememberStoredEvents();
   const calls = {
     companies: async (items: readonly Item<"companies">[]) => {
       await service.contacts.upsertCompanies(items.map((item) => item.parsed));
