@@ -57,16 +57,18 @@ export interface ScoringStore {
   insertQueuedEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
   /**
    * Claims up to `limit` queued events after seq `afterSeq`, oldest first, with their current
-   * contact. On PostgreSQL the queue rows stay locked until commit and rows another transaction
-   * holds are skipped, so parallel scorers never claim one event twice. On SQLite, some may have
-   * been applied already (by another connection, or before a crash): `takeQueued` tells.
+   * contact. On PostgreSQL the claim deletes the queue rows in the caller's transaction (they
+   * come back if it rolls back) and skips rows another transaction holds, so parallel scorers
+   * never claim one event twice. On SQLite, some may have been applied already (by another
+   * connection, or before a crash): `takeQueued` tells.
    */
   claimQueued(limit: number, afterSeq?: number): Promise<QueuedEventRow[]>;
   /** Which of these events are still queued, with their contact as stored now (merges move events), by seq. */
   queuedContacts(seqs: readonly number[]): Promise<Map<number, string>>;
   /**
    * Removes these events from the queue (in the transaction that applies them) and returns those
-   * that were still in it: another connection may have scored the others since they were read.
+   * that were still in it: another connection may have scored the others since they were read
+   * (SQLite; on PostgreSQL the claim of this transaction already removed them, all are taken).
    * Those taken join their contact's applied events (contact_events). Each event's contact must
    * be its current one: read in this transaction, or with no merge committed since.
    */
