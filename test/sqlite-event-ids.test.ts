@@ -161,6 +161,18 @@ describe("event ids in memory on SQLite", () => {
       /^the events table \(saved ids: \d+ bytes of slots, the header says \d+\)/,
     );
     expect(await insert(again, ["a2", "a3"])).toEqual(["a3"]);
+
+    // The right size, but slots lost (zeros): the count in the header tells.
+    expect(sqliteStoreOf(again.sqlite!).saveEventIds(file)).toBe(true);
+    const emptied = readFileSync(file);
+    emptied.fill(0, 12 + emptied.readUInt32LE(8));
+    writeFileSync(file, emptied);
+    await again.close();
+    const third = await reopen();
+    expect(sqliteStoreOf(third.sqlite!).rememberStoredEvents(file).from).toMatch(
+      /^the events table \(saved ids: 0 events in its slots, the header says 3\)/,
+    );
+    expect(await insert(third, ["a1", "a3", "a4"])).toEqual(["a4"]);
   });
 
   it("reads the stored ids again after a restart", async () => {

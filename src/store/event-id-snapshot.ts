@@ -1,13 +1,14 @@
 /**
  * The memory of event ids saved in a file when a SQLite service stops, so that the next start
- * reads it instead of every stored id (about 1.9 µs an event: 19 s for 10 million). Events are
+ * reads it instead of every stored id (about 1.9 µs an event, measured on 2 million). Events are
  * never deleted nor changed, so the saved table stays true of the rows up to the seq it was
  * saved at, however old: a start loads it, checks that this row still holds the id it held
  * (else it is another database, or one restored from an older copy, and the file is ignored),
  * then reads only the events after it. The file: "LSEI", a version, the header's length and a
- * JSON header, then the slots. Written to a temporary name, then renamed.
+ * JSON header, then the slots. Written to a temporary name, synced, then renamed; a file whose
+ * size or count of events does not match its header is refused.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { EventIdMemory } from "./event-id-memory.js";
 
 const MAGIC = "LSEI";
@@ -28,6 +29,7 @@ interface Header {
   throughSeq: number;
   idAtSeq: string;
   slotWords: number;
+  events: number;
 }
 
 export function saveEventIds(file: string, saved: SavedEventIds): void {
@@ -37,6 +39,7 @@ export function saveEventIds(file: string, saved: SavedEventIds): void {
     throughSeq: saved.throughSeq,
     idAtSeq: saved.idAtSeq,
     slotWords: slots.length,
+    events: saved.memory.size,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const prefix = Buffer.alloc(12);
@@ -48,6 +51,7 @@ export function saveEventIds(file: string, saved: SavedEventIds): void {
   try {
     for (const part of [prefix, headerBytes, Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength)])
       writeSync(fd, part);
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -82,9 +86,13 @@ export function loadEventIds(file: string): SavedEventIds | { unusable: string }
   // Copied out: the slots sit at an offset of the file that a Uint32Array may not start at.
   const slots = new Uint32Array(header.slotWords);
   bytes.copy(Buffer.from(slots.buffer), 0, start);
+  let memory: EventIdMemory;
   try {
-    return { memory: EventIdMemory.fromSlots(slots), throughSeq: header.throughSeq, idAtSeq: header.idAtSeq };
+    memory = EventIdMemory.fromSlots(slots);
   } catch (error) {
     return { unusable: (error as Error).message };
   }
+  if (memory.size !== header.events)
+    return { unusable: `${memory.size} events in its slots, the header says ${header.events}` };
+  return { memory, throughSeq: header.throughSeq, idAtSeq: header.idAtSeq };
 }
