@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 /**
  * What the ingest benchmark sends: the demo's contacts and companies (for setup), and events
  * of the types the b2b model scores, with the demo's pages, forms, content and campaigns.
  * Every event gets a new id, so nothing sent is ever a duplicate.
  */
+import { randomUUID } from "node:crypto";
 import { CONTENT, FORM_IDS, PRODUCTS, SOCIAL_NETWORKS, WEBINAR_TOPICS } from "../src/demo/catalog.js";
 import { PAGE_CATEGORIES } from "../src/demo/drafts.js";
 import { generateDemo } from "../src/demo/generator.js";

@@ -47,9 +47,9 @@ export async function resolveContacts(
   // would then name a contact that no longer exists. Held contacts cannot be merged away until
   // this commits; of the others (new ones, or merged meanwhile), those with an alias now are
   // replaced by their survivor, held in turn (aliases always name the last survivor, so one more
-  // round is the most it takes).
-  // Contacts held exist until commit (a merge waits for the hold): no insert is tried for them
-  // (on PostgreSQL a refused insert per request was a sixth of ingest's statements).
+  // round is the most it takes). Contacts held exist until commit (a merge waits for the hold):
+  // no insert is tried for them (on PostgreSQL a refused insert per request was a sixth of
+  // ingest's statements).
   let existing: Set<string> | undefined;
   for (let round = 0; round < 3; round++) {
     const ids = [...new Set(resolved)];

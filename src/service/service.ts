@@ -33,6 +33,9 @@ export interface DecayStats {
   lastChanged: number;
 }
 
+/** SQLite: where the memory of event ids is saved at stop, beside the database file. */
+const savedEventIdsFile = (sqlite: { name: string }) => join(dirname(sqlite.name), "event-ids.bin");
+
 export class ScoringService {
   readonly models = new ModelRegistry();
   readonly ingestor: EventIngestor;
@@ -178,9 +181,10 @@ export class ScoringService {
    * the write lock. Idempotent ingest on SQLite checks ids there.
    */
   rememberStoredEvents(): void {
-    if (!this.database.sqlite) return;
+    const sqlite = this.database.sqlite;
+    if (!sqlite) return;
     const startedMs = Date.now();
-    const remembered = sqliteStoreOf(this.database.sqlite).rememberStoredEvents(this.savedEventIdsFile);
+    const remembered = sqliteStoreOf(sqlite).rememberStoredEvents(savedEventIdsFile(sqlite));
     this.log.info(
       {
         events: remembered.events,
@@ -241,17 +245,11 @@ export class ScoringService {
     await this.database.close();
   }
 
-  /** SQLite: where the memory of event ids is saved at stop (beside the database file). */
-  private get savedEventIdsFile(): string | undefined {
-    const sqlite = this.database.sqlite;
-    return sqlite ? join(dirname(sqlite.name), "event-ids.bin") : undefined;
-  }
-
   /** Saves the memory of event ids for the next start; a failure only makes that start slower. */
   private saveEventIds(): void {
     const sqlite = this.database.sqlite;
-    const file = this.savedEventIdsFile;
-    if (!sqlite || !file) return;
+    if (!sqlite) return;
+    const file = savedEventIdsFile(sqlite);
     try {
       if (sqliteStoreOf(sqlite).saveEventIds(file))
         this.log.info({ file }, "ids of stored events saved for the next start");

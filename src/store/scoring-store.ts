@@ -63,7 +63,10 @@ export interface ScoringStore {
    * connection, or before a crash): `takeQueued` tells.
    */
   claimQueued(limit: number, afterSeq?: number): Promise<QueuedEventRow[]>;
-  /** Which of these events are still queued, with their contact as stored now (merges move events), by seq. */
+  /**
+   * Which of these events are still queued, with their contact as stored now (merges move
+   * events), by seq. On PostgreSQL they are this transaction's claim: all of them.
+   */
   queuedContacts(seqs: readonly number[]): Promise<Map<number, string>>;
   /**
    * Removes these events from the queue (in the transaction that applies them) and returns those
