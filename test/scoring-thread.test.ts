@@ -5,7 +5,7 @@
  * compiled worker) fed over HTTP on 127.0.0.1 while contacts are merged under it; and a thread
  * whose worker fails, whose scoring the serving thread takes over.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -201,10 +201,23 @@ describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backen
     }
   });
 
-  it("scores in the thread by default on SQLite only; off keeps scoring on the serving thread", async () => {
+  it("scores in the thread by default, at nice 10 on Linux; off keeps scoring on the serving thread", async () => {
     const byDefault = await spawnServer(database);
     const key = await createKeyWithCli(database);
-    expect(await metric(byDefault.url, key, "leadscore_scoring_thread")).toBe(backend === "sqlite" ? 1 : 0);
+    expect(await metric(byDefault.url, key, "leadscore_scoring_thread")).toBe(1);
+    if (process.platform === "linux") {
+      // Per thread: the scoring thread yields to the rest of the process, which keeps nice 0.
+      const tasks = readdirSync(`/proc/${byDefault.child.pid}/task`);
+      const nice = tasks.map((task) =>
+        Number(
+          readFileSync(`/proc/${byDefault.child.pid}/task/${task}/stat`, "utf8")
+            .split(") ")[1]
+            .split(" ")[16],
+        ),
+      );
+      expect(nice.filter((value) => value === 10)).toHaveLength(1);
+      expect(nice.filter((value) => value === 0)).toHaveLength(tasks.length - 1);
+    }
     expect((await byDefault.stop("SIGTERM")).code).toBe(0);
 
     const off = await spawnServer(database, 20_000, { LEADSCORE_SCORING_THREAD: "off" });

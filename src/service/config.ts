@@ -36,7 +36,7 @@ export const configSchema = z.strictObject({
       value === "auto" ? "auto" : value === true || value === "on" || value === "true",
     )
     .describe(
-      "on: scoring runs in a worker thread with its own database connection, on another core than the one answering requests. off: on the thread answering requests. auto: on for SQLite, off for PostgreSQL (where the database, not the process, limits scoring).",
+      "on: scoring runs in a worker thread with its own database connection, on another core than the one answering requests, at a lower CPU priority (Linux) so that answers go first. off: on the thread answering requests. auto: on.",
     ),
   scoredWaitSeconds: z.coerce
     .number()

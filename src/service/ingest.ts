@@ -9,9 +9,10 @@ import type { Kysely } from "kysely";
 import { retryConflicts } from "../store/conflicts.js";
 import type { Database } from "../store/database.js";
 import { withUnsyncedCommits } from "../store/log-sync.js";
-import { scoringStore } from "../store/scoring-store.js";
+import { contactRefKey, insertEventsOfKnownContacts } from "../store/pg-ingest.js";
+import { type EventRow, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
-import { type ContactRef, resolveContacts } from "./identity.js";
+import { type ContactRef, normaliseEmail, resolveContacts } from "./identity.js";
 
 export interface IncomingEvent extends ContactRef {
   id: string;
@@ -37,6 +38,12 @@ interface Pending {
   events: IncomingEvent[];
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** What a commit stored: each event's contact (request order) and the seq of each new event. */
+interface Stored {
+  contactIds: string[];
+  inserted: Map<string, number>;
 }
 
 export interface IngestStats {
@@ -151,48 +158,71 @@ export class EventIngestor {
     // thread waits for.
     const firsts = [...firstIndex.values()];
     const propertiesJson = firsts.map((i) => JSON.stringify(all[i].properties));
-    const inTransaction = (work: (db: Kysely<Tables>) => Promise<IngestResult[]>) =>
+    const rows = (contactIds: readonly string[]) =>
+      firsts.map((i, n) => ({
+        event_id: all[i].id,
+        contact_id: contactIds[i],
+        type: all[i].type,
+        time_ms: all[i].timeMs,
+        properties: propertiesJson[n],
+        received_ms: nowMs,
+      }));
+    const inTransaction = (work: (db: Kysely<Tables>) => Promise<Stored>) =>
       // SQLite: the commit writes the log without waiting for the disk; `flush` waits for it.
       this.database.logSync ? withUnsyncedCommits(this.database.db, work) : work(this.database.db);
     // A deadlock with a merge (PostgreSQL) is retried: it would fail every request of the group.
-    const results = await retryConflicts(this.database.dialect, () =>
-      inTransaction((db) =>
-        db.transaction().execute(async (tx) => {
-          const store = scoringStore(this.database, tx);
-          const contactIds = await resolveContacts(store, all, nowMs);
-          const inserted = await store.insertQueuedEvents(
-            firsts.map((i, n) => ({
-              event_id: all[i].id,
-              contact_id: contactIds[i],
-              type: all[i].type,
-              time_ms: all[i].timeMs,
-              properties: propertiesJson[n],
-              received_ms: nowMs,
-            })),
-          );
-          const seqs = all.map((event, i) =>
-            firstIndex.get(event.id) === i ? (inserted.get(event.id) ?? null) : null,
-          );
-          let offset = 0;
-          return requests.map((events) => {
-            const own = seqs.slice(offset, offset + events.length);
-            const ids = contactIds.slice(offset, offset + events.length);
-            offset += events.length;
-            const stored = own.map((seq) => seq !== null);
-            const accepted = stored.filter(Boolean).length;
-            return {
-              accepted,
-              duplicates: events.length - accepted,
-              contactIds: ids,
-              stored,
-              seqs: own.filter((seq): seq is number => seq !== null),
-            };
-          });
-        }),
-      ),
+    const stored = await retryConflicts(
+      this.database.dialect,
+      async () =>
+        (await this.storeForKnownContacts(all, rows)) ??
+        (await inTransaction((db) =>
+          db.transaction().execute(async (tx) => {
+            const store = scoringStore(this.database, tx);
+            const contactIds = await resolveContacts(store, all, nowMs);
+            return { contactIds, inserted: await store.insertQueuedEvents(rows(contactIds)) };
+          }),
+        )),
     );
     this.onStored();
-    return results;
+    const seqs = all.map((event, i) =>
+      firstIndex.get(event.id) === i ? (stored.inserted.get(event.id) ?? null) : null,
+    );
+    let offset = 0;
+    return requests.map((events) => {
+      const own = seqs.slice(offset, offset + events.length);
+      const ids = stored.contactIds.slice(offset, offset + events.length);
+      offset += events.length;
+      const accepted = own.filter((seq) => seq !== null).length;
+      return {
+        accepted,
+        duplicates: events.length - accepted,
+        contactIds: ids,
+        stored: own.map((seq) => seq !== null),
+        seqs: own.filter((seq): seq is number => seq !== null),
+      };
+    });
+  }
+
+  /**
+   * PostgreSQL, when every contact named exists: one statement (pg-ingest.ts). Undefined when
+   * one does not (or on SQLite): the general path follows.
+   */
+  private async storeForKnownContacts(
+    all: readonly IncomingEvent[],
+    rows: (contactIds: readonly string[]) => EventRow[],
+  ): Promise<Stored | undefined> {
+    if (this.database.dialect !== "postgres") return undefined;
+    const refs = all.map((event) =>
+      contactRefKey(event.contactId ? event : { email: normaliseEmail(event.email ?? "") }),
+    );
+    const known = await insertEventsOfKnownContacts(
+      this.database.db,
+      refs,
+      rows(refs).map(({ contact_id, ...row }) => ({ ...row, contact_ref: contact_id })),
+    );
+    if (!known) return undefined;
+    // Every ref resolved (else `known` is undefined).
+    return { contactIds: refs.map((ref) => known.contactOf.get(ref) as string), inserted: known.inserted };
   }
 
   get pending(): number {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { Database } from "../store/database.js";
+import { type Database, refreshStatistics } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import { notFound, RequestError } from "./errors.js";
 import { MODEL_KEY, type ModelRegistry, parseUploadedModel } from "./models.js";
@@ -238,6 +238,7 @@ export class Publishing {
         log.info({ contacts: result.done }, "rescoring paused by shutdown; it resumes at the next start");
         return;
       }
+      await refreshStatistics(this.database, ["contacts", "contact_states", "scores", "score_history"]);
       await this.database.db
         .updateTable("jobs")
         .set({

@@ -4,12 +4,22 @@
  * learns of new events from the serving thread's kicks (and its own poll), and reports its
  * progress back after each commit.
  */
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
 import { openDatabase } from "../store/database.js";
 import { ModelRegistry } from "./models.js";
 import { Scorer } from "./scorer.js";
 import type { FromScoringThread, ScoringThreadData, ToScoringThread } from "./scoring-thread.js";
+
+/**
+ * Linux keeps a nice value per thread: this one yields the CPU to the thread answering requests
+ * when both want it, and still uses all that is free. (Elsewhere it would lower the whole
+ * process: left alone.)
+ */
+const SCORING_THREAD_NICE = 10;
+
+if (process.platform === "linux") setPriority(SCORING_THREAD_NICE);
 
 const data = workerData as ScoringThreadData;
 const port = parentPort;

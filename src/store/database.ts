@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import Cursor from "pg-cursor";
 import { LogSync } from "./log-sync.js";
@@ -18,6 +18,7 @@ import { contactEvents } from "./migrations/006-contact-events.js";
 import { scoringInputs } from "./migrations/007-scoring-inputs.js";
 import { implicitQueue } from "./migrations/008-implicit-queue.js";
 import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
+import { preparingPool } from "./pg-prepared.js";
 import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
 import { type TurnUsage, WriteTurn } from "./write-turn.js";
@@ -166,10 +167,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // Custom plans, as unnamed statements had: prepared ones (pg-prepared.ts) would otherwise
+    // switch to generic plans, which cannot see a key array's length and scanned whole tables.
+    options: `-c plan_cache_mode=force_custom_plan${schema ? ` -c search_path=${schema}` : ""}`,
   });
   // The cursor class lets a query stream its rows (an export reads one sorted query).
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool: preparingPool(pool), cursor: Cursor }),
+  });
   await migrate(db, "postgres", schema ?? "public", options.migrateTo);
   return {
     db,
@@ -185,6 +190,21 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * After a bulk write (a publish's rescoring fills `contact_states` and `scores`): PostgreSQL's
+ * planner statistics of the tables, gathered now rather than at autovacuum's next look (up to a
+ * minute later). A table never analyzed is planned with default selectivities: a pass's read of
+ * 500 contacts' states was estimated to match every row, and scanned the whole table each time.
+ * SQLite's planner relies on the keys and needs nothing.
+ */
+export async function refreshStatistics(
+  database: Database,
+  tables: readonly (keyof Tables & string)[],
+): Promise<void> {
+  if (database.dialect !== "postgres" || tables.length === 0) return;
+  await sql`analyze ${sql.join(tables.map((table) => sql.table(table)))}`.execute(database.db);
 }
 
 /**
