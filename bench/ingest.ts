@@ -172,11 +172,13 @@ interface BenchDatabase {
    */
   drained(): Promise<boolean>;
   /**
-   * After the contacts are loaded: what autovacuum would do within a minute of the bulk load
-   * (PostgreSQL's ANALYZE), so that the run, shorter than that, measures a service whose planner
-   * knows its tables rather than its first minute after a load.
+   * After the contacts are loaded and after each run: what autovacuum does within a minute of
+   * such writes (PostgreSQL's VACUUM ANALYZE), so that a run measures a service whose planner
+   * knows its tables, not its first minute after a load nor the dead rows of the run before.
+   * The CI machine's server has autovacuum off (its conf.d/90-ci.conf): without this, every
+   * run inherited the bloat of all the runs before it.
    */
-  loaded(): Promise<void>;
+  maintain(): Promise<void>;
   /** Closes the reader and deletes the database. */
   drop(): Promise<void>;
 }
@@ -214,8 +216,8 @@ function freshSqlite(): BenchDatabase {
         .get() as { done: number };
       return row.done === 1;
     },
-    // SQLite plans by the keys; its statistics (sqlite_stat1) are not used by these queries.
-    async loaded() {},
+    // SQLite reuses the pages of deleted rows and plans by the keys: nothing to maintain.
+    async maintain() {},
     async drop() {
       reader?.close();
       rmSync(dir, { recursive: true, force: true });
@@ -260,8 +262,8 @@ async function freshPostgres(url: string): Promise<BenchDatabase> {
     // Polled every 20 ms: a count would read the whole backlog each time, on PostgreSQL's core.
     drained: async () =>
       (await query("select exists (select 1 from score_queue) as queued")).queued === false,
-    loaded: async () => {
-      await query("analyze");
+    maintain: async () => {
+      await query("vacuum analyze");
     },
     async drop() {
       await reader?.end();
@@ -707,7 +709,7 @@ async function withServer<T>(
     server = await startServer(database, nodeArgs);
     const started = performance.now();
     await setUp(server.url, key, data);
-    await database.loaded();
+    await database.maintain();
     log(
       `${backend}: ${server.url}, b2b published, ${fmt(data.companies.length)} companies and ${fmt(data.contacts.length)} contacts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -756,10 +758,14 @@ export async function benchIngest(options: IngestOptions): Promise<IngestReport>
   for (const backend of backends) {
     await withServer(backend, options, data, [], async (database, server, key) => {
       const events = factory();
-      for (const connections of options.batchedConnections)
+      for (const connections of options.batchedConnections) {
         report.scenarios.push(await batched(database, server, key, events, options, connections));
-      for (const connections of options.singleConnections)
+        await database.maintain();
+      }
+      for (const connections of options.singleConnections) {
         report.scenarios.push(await single(database, server, key, events, options, connections));
+        await database.maintain();
+      }
     });
   }
   if (!options.profile) return report;
