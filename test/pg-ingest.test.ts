@@ -160,6 +160,22 @@ describe.skipIf(!POSTGRES_URL)("PostgreSQL ingest in one statement", () => {
       database.db,
     );
     expect(prepared.rows.filter((row) => row.statement.includes('from "contacts"'))).toHaveLength(1);
+    // A multi-row values list (one text per row count) is never named: 2 x 6 columns x 6 rows.
+    for (const round of [1, 2]) {
+      const rows = Array.from({ length: 6 }, (_, i) => ({
+        id: `listed-${round}-${i}`,
+        email: null,
+        company_id: null,
+        properties: "{}",
+        created_ms: 0,
+        updated_ms: 0,
+      }));
+      await database.db.insertInto("contacts").values(rows).execute();
+    }
+    const afterList = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
+      database.db,
+    );
+    expect(afterList.rows.filter((row) => row.statement.startsWith('insert into "contacts"'))).toEqual([]);
     // Statements without parameters (transaction control, DDL) are never named.
     expect(prepared.rows.filter((row) => /^\s*(begin|commit|create|alter)/i.test(row.statement))).toEqual([]);
     expect(prepared.rows.length).toBeLessThanOrEqual(PREPARED_PER_CONNECTION);
