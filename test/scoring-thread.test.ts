@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
@@ -142,6 +143,8 @@ describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backen
     const ledger = new EventLedger();
     const contacts = Array.from({ length: 400 }, (_, i) => `thread-${String(i).padStart(3, "0")}`);
     let loadDone = false;
+    let mergesDone = false;
+    // The load lasts until the merges are done (however fast ingest is), within 400 requests.
     const load = sendUntil({
       url: server.url,
       key,
@@ -151,8 +154,8 @@ describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backen
       tag: "load",
       workers: 4,
       maxBatch: 200,
-      maxRequests: 60,
-      stop: () => false,
+      maxRequests: 400,
+      stop: () => mergesDone,
     }).finally(() => {
       loadDone = true;
     });
@@ -169,6 +172,7 @@ describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backen
       if (merged.status === 200) merges++;
       else expect(merged.status, JSON.stringify(merged)).toBe(404);
     }
+    mergesDone = true;
     await load;
     expect(ledger.outcomes(), server.errors()).toEqual({ "200": ledger.requests.length });
     expect(merges).toBeGreaterThan(5);
@@ -219,6 +223,15 @@ describe.each(BACKENDS)("leadscore serve on %s with its scoring thread", (backen
       expect(nice.filter((value) => value === 0)).toHaveLength(tasks.length - 1);
     }
     expect((await byDefault.stop("SIGTERM")).code).toBe(0);
+    if (backend === "postgres") {
+      // The start log says when PostgreSQL's autovacuum is off (CI's server has it off), and
+      // only then.
+      const client = new pg.Client({ connectionString: database.databaseUrl });
+      await client.connect();
+      const autovacuum = (await client.query("show autovacuum")).rows[0].autovacuum;
+      await client.end();
+      expect(byDefault.output().stdout.includes("autovacuum is off")).toBe(autovacuum === "off");
+    }
 
     const off = await spawnServer(database, 20_000, { LEADSCORE_SCORING_THREAD: "off" });
     expect(await metric(off.url, key, "leadscore_scoring_thread")).toBe(0);
