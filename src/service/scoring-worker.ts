@@ -4,7 +4,7 @@
  * learns of new events from the serving thread's kicks (and its own poll), and reports its
  * progress back after each commit.
  */
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
 import { openDatabase } from "../store/database.js";
@@ -19,7 +19,14 @@ import type { FromScoringThread, ScoringThreadData, ToScoringThread } from "./sc
  */
 const SCORING_THREAD_NICE = 10;
 
-if (process.platform === "linux") setPriority(SCORING_THREAD_NICE);
+if (process.platform === "linux") {
+  try {
+    // Only ever lower: a process already started nicer keeps its priority.
+    if (getPriority() < SCORING_THREAD_NICE) setPriority(SCORING_THREAD_NICE);
+  } catch {
+    // Not allowed here: the thread scores at the process's priority.
+  }
+}
 
 const data = workerData as ScoringThreadData;
 const port = parentPort;
