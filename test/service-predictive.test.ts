@@ -96,7 +96,8 @@ async function load(svc: TestService): Promise<void> {
       timestamp: row.timestamp,
       properties: cells(row, ["id", "contactId", "type", "timestamp"], true),
     }));
-    const sent = await svc.call("POST", "/v1/events/batch", { events });
+    // Answered once scored, so that predictions read every event.
+    const sent = await svc.call("POST", "/v1/events/batch?wait=scored", { events });
     expect(sent.status, sent.text).toBe(200);
   }
 }
@@ -227,7 +228,8 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
       timestamp: row.timestamp,
       properties: cells(row, ["id", "contactId", "type", "timestamp"], true),
     }));
-    expect((await svc.call("POST", "/v1/events/batch", { events })).status).toBe(200);
+    // Answered once scored: a live prediction reads the events scoring has applied.
+    expect((await svc.call("POST", "/v1/events/batch?wait=scored", { events })).status).toBe(200);
     const after = (await svc.call("GET", `/v1/contacts/${probe}/prediction`)).body.predictions[0];
     expect(after.stored.probability).toBeCloseTo(before.probability, 12);
     expect(Math.abs(after.probability - files.expected.get(bestId)!.probability)).toBeLessThan(1e-6);
