@@ -238,7 +238,7 @@ export class Publishing {
         log.info({ contacts: result.done }, "rescoring paused by shutdown; it resumes at the next start");
         return;
       }
-      await refreshStatistics(this.database, ["contacts", "contact_states", "scores", "score_history"]);
+      await refreshStatistics(this.database, ["contact_states", "scores", "score_history"]);
       await this.database.db
         .updateTable("jobs")
         .set({

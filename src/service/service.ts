@@ -79,7 +79,7 @@ export class ScoringService {
       minPassIntervalMs: dialect === "sqlite" ? 20 : 50,
     };
     // The scoring thread scores on the wall clock: a service on another clock (tests) scores here.
-    const thread = config.scoringThread === "auto" ? true : config.scoringThread;
+    const thread = config.scoringThread !== false; // "auto" is on
     this.scorer =
       thread && clock === Date.now && scoringThreadAvailable()
         ? new ScoringThread(
