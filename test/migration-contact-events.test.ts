@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventsOf, queuedEventsOf } from "../src/service/score-contacts.js";
 import { openDatabase } from "../src/store/database.js";
+import { senderIdsOf } from "./helpers/event-ids.js";
 import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";
 
 describe.each(BACKENDS)("migration 006 contact_events on %s", (backend) => {
@@ -80,9 +81,9 @@ describe.each(BACKENDS)("migration 006 contact_events on %s", (backend) => {
               after.db,
             );
       expect(oldIndex.rows).toEqual([]);
-      expect((await eventsOf(after.db, "bob")).map((event) => event.id)).toEqual(["e3", "e4"]);
-      expect((await eventsOf(after.db, "ada")).map((event) => event.id)).toEqual(["e2", "e1"]);
-      expect((await queuedEventsOf(after.db, "bob")).map((event) => event.id)).toEqual(["e4"]);
+      expect(await senderIdsOf(after.db, await eventsOf(after.db, "bob"))).toEqual(["e3", "e4"]);
+      expect(await senderIdsOf(after.db, await eventsOf(after.db, "ada"))).toEqual(["e2", "e1"]);
+      expect(await senderIdsOf(after.db, await queuedEventsOf(after.db, "bob"))).toEqual(["e4"]);
       expect(await queuedEventsOf(after.db, "ada")).toEqual([]);
     } finally {
       await after.close();

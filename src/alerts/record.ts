@@ -23,8 +23,11 @@ export interface ScoreChange {
   after: ScoreSnapshot;
   cause: string;
   detail: Record<string, unknown>;
-  /** The new score's ledger; computed only when an alert fires (it costs an evaluation). */
-  ledger(): LedgerLine[];
+  /**
+   * The new score's ledger, events named by the sender's ids; computed only when an alert fires
+   * (it costs an evaluation and a read).
+   */
+  ledger(): Promise<LedgerLine[]>;
 }
 
 /** A delivered alert: a score trigger's (this) or a prediction trigger's (record-predictions.ts). */
@@ -95,7 +98,7 @@ export async function recordAlerts(
     for (const trigger of decision.fired) {
       for (const [index, action] of trigger.actions.entries()) {
         if ("lifecycle" in action) await applyLifecycle(tx, change, trigger, index, action.lifecycle, nowMs);
-        else outbox.push(outboxRow(change, trigger, action, nowMs));
+        else outbox.push(await outboxRow(change, trigger, action, nowMs));
       }
     }
   }
@@ -141,8 +144,8 @@ export async function readStates(tx: Kysely<Tables>, contactIds: string[]) {
 }
 
 /** The ledger lines that explain the change: the new events' lines, else every line that counts. */
-function causeLines(change: ScoreChange): LedgerLine[] {
-  const lines = change.ledger();
+async function causeLines(change: ScoreChange): Promise<LedgerLine[]> {
+  const lines = await change.ledger();
   const eventIds = change.detail.eventIds;
   if (Array.isArray(eventIds) && eventIds.length > 0) {
     const ids = new Set(eventIds as string[]);
@@ -152,12 +155,12 @@ function causeLines(change: ScoreChange): LedgerLine[] {
   return lines.filter((line) => line.points !== 0);
 }
 
-function outboxRow(
+async function outboxRow(
   change: ScoreChange,
   trigger: Trigger,
   action: Exclude<TriggerAction, { lifecycle: unknown }>,
   nowMs: number,
-): Tables["alert_outbox"] {
+): Promise<Tables["alert_outbox"]> {
   const id = randomUUID();
   const payload: ScoreAlertPayload = {
     id,
@@ -169,7 +172,7 @@ function outboxRow(
     previous: change.before ?? null,
     current: change.after,
     cause: { cause: change.cause, ...change.detail },
-    ledger: causeLines(change),
+    ledger: await causeLines(change),
   };
   return outboxEntry(payload, change.modelKey, action, nowMs);
 }

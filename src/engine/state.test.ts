@@ -105,6 +105,32 @@ describe("contact state by column", () => {
     expect(parseState(serializeState(fractional)).timesMs).toEqual(fractional.timesMs);
   });
 
+  it("stores ids that are all decimal integers as differences, and any other ids as they are", () => {
+    const numbered = [
+      { ...events[0], id: "1042" },
+      { ...events[1], id: "977" },
+      { ...events[2], id: "0" },
+      { ...events[3], id: "999999999999999" },
+    ];
+    const state = applyEvents(evaluator, emptyState(), numbered);
+    const stored = JSON.parse(serializeState(state));
+    expect(stored.id).toBeUndefined();
+    // In the state's order (by time), each the difference from the one before.
+    expect(state.ids).toEqual(["977", "0", "1042", "999999999999999"]);
+    expect(stored.sq).toEqual([977, -977, 1042, 999999999999999 - 1042]);
+    expect(parseState(serializeState(state))).toEqual(state);
+    // Not written the one way, or past what a double holds exactly: kept as strings.
+    for (const odd of ["0977", "+977", "1e3", "9999999999999999", "12 ", ""]) {
+      const mixed = applyEvents(evaluator, emptyState(), [numbered[0], { ...numbered[1], id: odd }]);
+      const json = JSON.parse(serializeState(mixed));
+      expect(json.sq, odd).toBeUndefined();
+      expect(parseState(serializeState(mixed)).ids, odd).toEqual(mixed.ids);
+    }
+    // An event without an id keeps the ids as strings too.
+    const anonymous = applyEvents(evaluator, emptyState(), [numbered[0], { ...numbered[1], id: undefined }]);
+    expect(JSON.parse(serializeState(anonymous)).id).toEqual(anonymous.ids);
+  });
+
   it("reads a state stored one object per event (version 1) as the same state", () => {
     const v1 = JSON.stringify({
       watermarkMs: AS_OF - DAY,

@@ -16,6 +16,7 @@ import type { Dialect } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import type { ContactStore, ContactView } from "./contacts.js";
 import { notFound, RequestError } from "./errors.js";
+import { withSenderEventIds } from "./evidence.js";
 import type { ContactRef } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import { contactProperties, eventsOf, queuedEventsOf } from "./score-contacts.js";
@@ -140,6 +141,7 @@ export class ScoreReader {
         model: { key: model.key, version: model.version },
         asOf: new Date(asOfMs).toISOString(),
         ...result,
+        ledger: await withSenderEventIds(db, result.ledger ?? []),
       });
     }
     return { contact, scores };

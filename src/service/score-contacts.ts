@@ -21,16 +21,10 @@ import {
 } from "../engine/index.js";
 import { allEvents, queuedEvents } from "../store/contact-events.js";
 import { groupEvents } from "../store/rows.js";
-import type {
-  ContactRow,
-  HistoryRow,
-  ScoreRow,
-  ScoringStore,
-  StateRow,
-  StoredEventRow,
-} from "../store/scoring-store.js";
+import type { ContactRow, HistoryRow, ScoreRow, ScoringStore, StateRow } from "../store/scoring-store.js";
 import { chunks } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
+import { scoringEventOf, withSenderEventIds } from "./evidence.js";
 import type { ActiveModel } from "./models.js";
 import { historyColumnsOf, sameSnapshot, snapshotOf, snapshotOfRow } from "./snapshot.js";
 import { jsonObject } from "./util.js";
@@ -148,7 +142,7 @@ export async function planScores(
     .map((contact) => contact.id);
   const allEvents = new Map<string, ScoringEvent[]>();
   for (const [contactId, rows] of await store.events(rebuild))
-    allEvents.set(contactId, rows.map(toScoringEvent));
+    allEvents.set(contactId, rows.map(scoringEventOf));
 
   const stateRows: StateRow[] = [];
   const scoreRows: ScoreRow[] = [];
@@ -218,8 +212,11 @@ export async function planScores(
         cause: cause.cause,
         detail,
         ledger: () =>
-          advanceState(model.evaluator, startState, applied, properties, company, nowMs, { ledger: true })
-            .result.ledger ?? [],
+          withSenderEventIds(
+            store.transaction,
+            advanceState(model.evaluator, startState, applied, properties, company, nowMs, { ledger: true })
+              .result.ledger ?? [],
+          ),
       });
       historyRows.push({
         contact_id: contact.id,
@@ -323,16 +320,10 @@ function detailOf(reason: ScoreCause, contactId: string, version: number): Recor
 /** Every stored event of a contact, as the engine reads them, in time order. */
 export async function eventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
   const rows = groupEvents(await allEvents(tx, [contactId])).get(contactId) ?? [];
-  return rows.map(toScoringEvent);
+  return rows.map(scoringEventOf);
 }
 
 /** The contact's events still waiting in the score queue. */
 export async function queuedEventsOf(tx: Kysely<Tables>, contactId: string): Promise<ScoringEvent[]> {
-  return (await queuedEvents(tx, [contactId]).execute()).map(toScoringEvent);
-}
-
-function toScoringEvent(
-  row: Pick<StoredEventRow, "event_id" | "type" | "time_ms" | "properties">,
-): ScoringEvent {
-  return { id: row.event_id, type: row.type, timeMs: row.time_ms, properties: jsonObject(row.properties) };
+  return (await queuedEvents(tx, [contactId]).execute()).map(scoringEventOf);
 }

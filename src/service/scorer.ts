@@ -16,6 +16,7 @@ import type { Database } from "../store/database.js";
 import { withUnsyncedCommits } from "../store/log-sync.js";
 import { type QueuedEventRow, type ScoringStore, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
+import { scoringEventOf } from "./evidence.js";
 import { lockContacts } from "./identity.js";
 import type { ModelRegistry } from "./models.js";
 import {
@@ -27,7 +28,6 @@ import {
   writePlan,
 } from "./score-contacts.js";
 import { noStats, type QueueScorer, QueueWatcher, type ScorerStats } from "./score-queue.js";
-import { jsonObject } from "./util.js";
 
 export type { ScorerStats } from "./score-queue.js";
 
@@ -423,12 +423,8 @@ function groupByContact(rows: readonly QueuedEventRow[]) {
   const byContact = new Map<string, ScoringEvent[]>();
   const eventIds = new Map<string, string[]>();
   for (const row of rows) {
-    const event: ScoringEvent = {
-      id: row.event_id,
-      type: row.type,
-      timeMs: row.time_ms,
-      properties: jsonObject(row.properties),
-    };
+    // Named by seq (service/evidence.ts); the cause's ids are the sender's.
+    const event = scoringEventOf(row);
     const list = byContact.get(row.contact_id);
     if (list) {
       list.push(event);

@@ -60,3 +60,24 @@ export async function moveEvents(db: Kysely<Tables>, fromId: string, toId: strin
     .execute();
   await db.updateTable("contact_events").set({ contact_id: toId }).where("contact_id", "=", fromId).execute();
 }
+
+/**
+ * The sender's ids of events named by their seq (the service's scoring names events by seq, which
+ * keeps contact states short; a ledger shown to anyone names them by the sender's id).
+ */
+export async function senderEventIds(
+  db: Kysely<Tables>,
+  seqs: readonly number[],
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const unique = [...new Set(seqs)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom("events")
+      .select(["seq", "event_id"])
+      .where("seq", "in", unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(Number(row.seq), row.event_id);
+  }
+  return out;
+}

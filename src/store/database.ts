@@ -18,6 +18,8 @@ import { contactEvents } from "./migrations/006-contact-events.js";
 import { scoringInputs } from "./migrations/007-scoring-inputs.js";
 import { implicitQueue } from "./migrations/008-implicit-queue.js";
 import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
+import { statesBySeq } from "./migrations/010-states-by-seq.js";
+import { ingestFunction } from "./migrations/011-ingest-function.js";
 import { preparingPool } from "./pg-prepared.js";
 import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
@@ -78,6 +80,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "007-scoring-inputs": scoringInputs(dialect),
     "008-implicit-queue": implicitQueue(dialect),
     "009-event-ids-in-memory": eventIdsInMemory(dialect),
+    "010-states-by-seq": statesBySeq(),
+    "011-ingest-function": ingestFunction(dialect),
   };
 }
 

@@ -121,7 +121,7 @@ export class KyselyScoringStore implements ScoringStore {
       this.db
         .selectFrom("contact_events as c")
         .innerJoin("events as e", "e.seq", "c.seq")
-        .select(["c.contact_id", "e.event_id", "e.type", "e.time_ms", "e.properties"])
+        .select(["c.seq", "c.contact_id", "e.event_id", "e.type", "e.time_ms", "e.properties"])
         .where(anyOf("c.contact_id", part, "text"))
         .execute(),
     );

@@ -10,9 +10,11 @@
  * When any contact is missing (an event before its contact, or merged away by a merge that
  * committed after the statement's snapshot: locking a deleted row returns nothing), the
  * statement inserts nothing and says so; the caller then takes the general path (identity.ts),
- * which creates contacts and follows merges.
+ * which creates contacts and follows merges. The statement is a function (migration 011), so
+ * that it is planned once per connection rather than at every call.
  */
 import { type Kysely, sql } from "kysely";
+import { INGEST_FUNCTION } from "./migrations/011-ingest-function.js";
 import type { EventRow } from "./scoring-store.js";
 import type { Tables } from "./tables.js";
 
@@ -56,42 +58,10 @@ export async function insertEventsOfKnownContacts(
   // new ids wait for each other in one order, never in a cycle.
   const sorted = [...events].sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
   const column = <K extends keyof KnownContactEvent>(key: K) => sorted.map((event) => event[key]);
-  const result = await sql<ResultRow>`
-    with refs as (
-      select 'id:' || r.id as ref, coalesce(a.contact_id, r.id) as contact_id
-      from unnest(${ids}::text[]) as r(id)
-      left join contact_aliases a on a.alias_id = r.id
-      union all
-      select 'email:' || r.email, c.id
-      from unnest(${emails}::text[]) as r(email)
-      left join contacts c on c.email = r.email
-    ),
-    held as (
-      select id from contacts where id in (select contact_id from refs) order by id for key share
-    ),
-    ready as (
-      select (select count(*) from held) = (select count(distinct contact_id) from refs)
-        and not exists (select 1 from refs where contact_id is null) as ok
-    ),
-    inserted as (
-      insert into events (event_id, contact_id, type, time_ms, properties, received_ms)
-      select e.event_id, refs.contact_id, e.type, e.time_ms, e.properties, e.received_ms
-      from unnest(
-        ${column("event_id")}::text[], ${column("contact_ref")}::text[], ${column("type")}::text[],
-        ${column("time_ms")}::bigint[], ${column("properties")}::text[], ${column("received_ms")}::bigint[]
-      ) with ordinality as e(event_id, ref, type, time_ms, properties, received_ms, n)
-      join refs on refs.ref = e.ref
-      where (select ok from ready)
-      order by e.n
-      on conflict (event_id) do nothing
-      returning event_id, seq
-    ),
-    queued as (
-      insert into score_queue (seq) select seq from inserted
-    )
-    select 'held' as kind, '' as key, (select ok from ready)::text as value
-    union all select 'contact', ref, contact_id from refs
-    union all select 'event', event_id, seq::text from inserted`.execute(db);
+  const result = await sql<ResultRow>`select kind, key, value from ${sql.raw(INGEST_FUNCTION)}(
+    ${ids}::text[], ${emails}::text[], ${column("event_id")}::text[], ${column("contact_ref")}::text[],
+    ${column("type")}::text[], ${column("time_ms")}::bigint[], ${column("properties")}::text[],
+    ${column("received_ms")}::bigint[])`.execute(db);
   const ready = result.rows.find((row) => row.kind === "held");
   if (ready?.value !== "true") return undefined;
   const contactOf = new Map<string, string>();

@@ -22,8 +22,10 @@ export type EventRow = Omit<Tables["events"], "seq">;
 export type StoredEventRow = Pick<
   Tables["events"],
   "contact_id" | "event_id" | "type" | "time_ms" | "properties"
->;
-export type QueuedEventRow = StoredEventRow & { seq: number };
+> & {
+  seq: number;
+};
+export type QueuedEventRow = StoredEventRow;
 /** A queued event as taking it off the queue needs it. */
 export type QueuedRef = Pick<QueuedEventRow, "seq" | "contact_id" | "time_ms">;
 

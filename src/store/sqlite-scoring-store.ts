@@ -130,7 +130,7 @@ export class SqliteScoringStore implements ScoringStore {
   async events(ids: readonly string[]) {
     return groupEvents(
       this.each<StoredEventRow>(
-        "select c.contact_id, e.event_id, e.type, e.time_ms, e.properties from contact_events c join events e on e.seq = c.seq where c.contact_id = ? order by c.time_ms, e.event_id",
+        "select c.seq, c.contact_id, e.event_id, e.type, e.time_ms, e.properties from contact_events c join events e on e.seq = c.seq where c.contact_id = ? order by c.time_ms, e.event_id",
         ids,
       ),
     );
