@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/store/database.js";
+import { INGEST_FUNCTION } from "../src/store/migrations/011-ingest-function.js";
 import {
   contactRefKey,
   insertEventsOfKnownContacts,
@@ -182,5 +183,14 @@ describe.skipIf(!POSTGRES_URL)("PostgreSQL ingest in one statement", () => {
     // Custom plans: a generic plan cannot see a key array's length (it scanned whole tables).
     const mode = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(database.db);
     expect(mode.rows[0].plan_cache_mode).toBe("force_custom_plan");
+    // Except the one-statement ingest: a function planned once per connection, by index only.
+    const ingest = await sql<{ proconfig: string[] }>`select proconfig from pg_proc
+      where proname = ${INGEST_FUNCTION} and pronamespace = current_schema()::regnamespace`.execute(
+      database.db,
+    );
+    expect(ingest.rows[0].proconfig.sort()).toEqual([
+      "enable_seqscan=off",
+      "plan_cache_mode=force_generic_plan",
+    ]);
   });
 });
