@@ -131,6 +131,35 @@ describe("contact state by column", () => {
     expect(JSON.parse(serializeState(anonymous)).id).toEqual(anonymous.ids);
   });
 
+  it("stores a column of few distinct values once per value, and others as they are", () => {
+    const pages = ["/pricing", "/blog", "/pricing", "/pricing", "/blog", "/pricing"];
+    const visits = pages.map((url, i) => event(`v${i}`, "page_view", 6 - i, { url }));
+    const repeated = applyEvents(evaluator, emptyState(), [...visits, event("d", "email_open", 0.5)]);
+    const stored = JSON.parse(serializeState(repeated));
+    expect(stored.p).toEqual({});
+    expect(stored.pd.url).toEqual([
+      ["/pricing", "/blog"],
+      [1, 2, 1, 1, 2, 1, 0],
+    ]);
+    expect(parseState(serializeState(repeated))).toEqual(repeated);
+    // As many distinct values as half the events or more: as they are.
+    const distinct = applyEvents(
+      evaluator,
+      emptyState(),
+      ["/a", "/b", "/c", "/a"].map((url, i) => event(`w${i}`, "page_view", 4 - i, { url })),
+    );
+    expect(JSON.parse(serializeState(distinct)).p.url).toEqual(["/a", "/b", "/c", "/a"]);
+    // An object is told apart by content only as it is: never coded.
+    const objects = applyEvents(
+      evaluator,
+      emptyState(),
+      [1, 2, 3, 4].map((i) => event(`x${i}`, "page_view", i, { url: i === 2 ? { path: "/a" } : "/a" })),
+    );
+    const json = JSON.parse(serializeState(objects));
+    expect(json.pd).toBeUndefined();
+    expect(parseState(serializeState(objects))).toEqual(objects);
+  });
+
   it("reads a state stored one object per event (version 1) as the same state", () => {
     const v1 = JSON.stringify({
       watermarkMs: AS_OF - DAY,

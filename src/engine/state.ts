@@ -302,8 +302,62 @@ export function serializeState(state: ContactState): string {
     ms,
     ...(whole ? {} : { abs: 1 }),
     ...(numbered ? { sq: numbered } : { id: state.ids }),
-    p: state.properties,
+    ...propertyColumns(state.properties),
   });
+}
+
+/**
+ * The property columns: as they are (`p`), or, when a column holds few distinct values (pages
+ * visited again, a form id on a few events, nulls where an event has no value), as its distinct
+ * values and one small number per event (`pd`: 0 for none, k for the k-th value). A url repeated
+ * 40 times is then written once; a state is read, extended and written back at every pass.
+ */
+function propertyColumns(properties: Record<string, unknown[]>): {
+  p: Record<string, unknown[]>;
+  pd?: Record<string, [unknown[], number[]]>;
+} {
+  const plain: Record<string, unknown[]> = {};
+  let coded: Record<string, [unknown[], number[]]> | undefined;
+  for (const [name, column] of Object.entries(properties)) {
+    const dictionary = dictionaryOf(column);
+    if (dictionary) {
+      coded ??= {};
+      coded[name] = dictionary;
+    } else plain[name] = column;
+  }
+  return coded ? { p: plain, pd: coded } : { p: plain };
+}
+
+/** [distinct values, codes] when the column's values are scalars at most half of them distinct. */
+function dictionaryOf(column: readonly unknown[]): [unknown[], number[]] | undefined {
+  const codeOf = new Map<unknown, number>();
+  const values: unknown[] = [];
+  const codes = new Array<number>(column.length);
+  const most = column.length / 2;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i];
+    if (value === null) {
+      codes[i] = 0;
+      continue;
+    }
+    // Objects and arrays would be told apart by reference, not by content: left as they are.
+    if (typeof value === "object") return undefined;
+    let code = codeOf.get(value);
+    if (code === undefined) {
+      if (values.length + 1 > most) return undefined;
+      values.push(value);
+      code = values.length;
+      codeOf.set(value, code);
+    }
+    codes[i] = code;
+  }
+  return [values, codes];
+}
+
+function columnOfCodes([values, codes]: readonly [unknown[], number[]]): unknown[] {
+  const column = new Array<unknown>(codes.length);
+  for (let i = 0; i < codes.length; i++) column[i] = codes[i] === 0 ? null : values[codes[i] - 1];
+  return column;
 }
 
 /** A decimal integer written the one way (no sign, no leading zero) that fits a double exactly. */
@@ -322,6 +376,12 @@ function numberedIds(ids: ReadonlyArray<string | null>): number[] | undefined {
     previous = value;
   }
   return deltas;
+}
+
+function decodedColumns(coded: Record<string, [unknown[], number[]]>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [name, dictionary] of Object.entries(coded)) out[name] = columnOfCodes(dictionary);
+  return out;
 }
 
 function idsOfNumbers(deltas: readonly number[]): string[] {
@@ -345,6 +405,8 @@ interface StoredStateV2 {
   id?: Array<string | null>;
   sq?: number[];
   p: Record<string, unknown[]>;
+  /** Columns of few distinct values: [values, codes], code 0 for none, k for values[k - 1]. */
+  pd?: Record<string, [unknown[], number[]]>;
 }
 
 /** Version 1, one object per event (stored before 2026-11-30): still read. */
@@ -372,7 +434,7 @@ export function parseState(json: string): ContactState {
       types: v2.t,
       timesMs,
       ids: v2.sq ? idsOfNumbers(v2.sq) : (v2.id ?? []),
-      properties: v2.p,
+      properties: v2.pd ? { ...v2.p, ...decodedColumns(v2.pd) } : v2.p,
     };
   }
   if (Array.isArray(stored.events)) {
