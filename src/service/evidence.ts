@@ -25,7 +25,8 @@ export async function withSenderEventIds(
   db: Kysely<Tables>,
   lines: readonly LedgerLine[],
 ): Promise<LedgerLine[]> {
-  const seqs = lines.flatMap((line) => (line.eventIds ?? []).map(Number));
+  // Only seqs: anything else (none here, every event the scorer sees comes from the events table) stays as it is.
+  const seqs = lines.flatMap((line) => (line.eventIds ?? []).map(Number)).filter(Number.isSafeInteger);
   if (seqs.length === 0) return [...lines];
   const ids = await senderEventIds(db, seqs);
   return lines.map((line) =>
