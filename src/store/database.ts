@@ -20,6 +20,7 @@ import { implicitQueue } from "./migrations/008-implicit-queue.js";
 import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
 import { statesBySeq } from "./migrations/010-states-by-seq.js";
 import { ingestFunction } from "./migrations/011-ingest-function.js";
+import { statesFillfactor } from "./migrations/012-states-fillfactor.js";
 import { preparingPool } from "./pg-prepared.js";
 import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
@@ -82,6 +83,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "009-event-ids-in-memory": eventIdsInMemory(dialect),
     "010-states-by-seq": statesBySeq(),
     "011-ingest-function": ingestFunction(dialect),
+    "012-states-fillfactor": statesFillfactor(dialect),
   };
 }
 
