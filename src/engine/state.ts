@@ -354,12 +354,6 @@ function dictionaryOf(column: readonly unknown[]): [unknown[], number[]] | undef
   return [values, codes];
 }
 
-function columnOfCodes([values, codes]: readonly [unknown[], number[]]): unknown[] {
-  const column = new Array<unknown>(codes.length);
-  for (let i = 0; i < codes.length; i++) column[i] = codes[i] === 0 ? null : values[codes[i] - 1];
-  return column;
-}
-
 /**
  * The value of a decimal integer written the one way (no sign, no leading zero) in at most 15
  * digits (a double holds it exactly); -1 for anything else. A loop over the characters: a
@@ -394,7 +388,8 @@ function numberedIds(ids: ReadonlyArray<string | null>): number[] | undefined {
 
 function decodedColumns(coded: Record<string, [unknown[], number[]]>): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  for (const [name, dictionary] of Object.entries(coded)) out[name] = columnOfCodes(dictionary);
+  for (const [name, [values, codes]] of Object.entries(coded))
+    out[name] = codes.map((code) => (code === 0 ? null : values[code - 1]));
   return out;
 }
 

@@ -3,6 +3,7 @@
  * the score queue: events has no index by contact, so that storing an event stays cheap.
  */
 import type { Kysely } from "kysely";
+import { chunks } from "./rows.js";
 import type { Tables } from "./tables.js";
 
 /** Events already applied to the contacts' scores, up to a time if given. */
@@ -70,13 +71,8 @@ export async function senderEventIds(
   seqs: readonly number[],
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  const unique = [...new Set(seqs)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom("events")
-      .select(["seq", "event_id"])
-      .where("seq", "in", unique.slice(i, i + 500))
-      .execute();
+  for (const part of chunks([...new Set(seqs)], 500)) {
+    const rows = await db.selectFrom("events").select(["seq", "event_id"]).where("seq", "in", part).execute();
     for (const row of rows) out.set(Number(row.seq), row.event_id);
   }
   return out;
