@@ -45,6 +45,15 @@ describe("service configuration", () => {
     );
   });
 
+  it("bounds scoring passes only when scoringPassEvents is set, to a positive integer", () => {
+    expect(loadConfig({ env: {} }).scoringPassEvents).toBeUndefined();
+    expect(loadConfig({ env: { LEADSCORE_SCORING_PASS_EVENTS: "50000" } }).scoringPassEvents).toBe(50_000);
+    expect(() => loadConfig({ env: { LEADSCORE_SCORING_PASS_EVENTS: "0" } })).toThrow(
+      /scoringPassEvents \(or LEADSCORE_SCORING_PASS_EVENTS\)/,
+    );
+    expect(() => loadConfig({ env: { LEADSCORE_SCORING_PASS_EVENTS: "many" } })).toThrow(/scoringPassEvents/);
+  });
+
   it("scores in a thread on SQLite by default, and takes on, off or auto", () => {
     expect(loadConfig({ env: {} }).scoringThread).toBe("auto");
     expect(loadConfig({ env: { LEADSCORE_SCORING_THREAD: "off" } }).scoringThread).toBe(false);

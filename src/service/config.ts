@@ -38,6 +38,15 @@ export const configSchema = z.strictObject({
     .describe(
       "on: scoring runs in a worker thread with its own database connection, on another core than the one answering requests, at a lower CPU priority (Linux) so that answers go first. off: on the thread answering requests. auto: on.",
     ),
+  scoringPassEvents: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe(
+      "Most queued events one scoring pass takes (default: 1,000,000 on SQLite, 20,000 on PostgreSQL). Under a backlog, bigger passes score each contact once for more of its events; a SQLite pass holds its events in memory.",
+    ),
   scoredWaitSeconds: z.coerce
     .number()
     .int()
@@ -115,6 +124,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_MAX_BATCH: "maxBatch",
   LEADSCORE_SCORING: "scoring",
   LEADSCORE_SCORING_THREAD: "scoringThread",
+  LEADSCORE_SCORING_PASS_EVENTS: "scoringPassEvents",
   LEADSCORE_ALERT_DELIVERY: "alertDelivery",
   LEADSCORE_ALERT_TIMEOUT_MS: "alertTimeoutMs",
   LEADSCORE_ALERT_MAX_ATTEMPTS: "alertMaxAttempts",

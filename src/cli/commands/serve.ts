@@ -1,7 +1,7 @@
 /** `leadscore serve`: run the scoring service (HTTP API) on SQLite or PostgreSQL. */
 import type { Command } from "commander";
 import { closeOnSignals, startServer } from "../../server/start.js";
-import { CONFIG_ENV_VARS, ConfigError, loadConfig } from "../../service/config.js";
+import { CONFIG_ENV_VARS, ConfigError, configSchema, loadConfig } from "../../service/config.js";
 import { UserError } from "../errors.js";
 
 interface ServeOptions {
@@ -16,9 +16,9 @@ interface ServeOptions {
 
 const HELP = `
 Configuration (later wins): defaults, the config file (--config or LEADSCORE_CONFIG, YAML or
-JSON with the keys port, host, databaseUrl, databaseSchema, dataDir, logLevel,
-decayIntervalSeconds, maxBatch), environment variables (${CONFIG_ENV_VARS.join(", ")}),
-then these options.
+JSON with the keys ${Object.keys(configSchema.shape).join(", ")}), environment variables
+(${CONFIG_ENV_VARS.join(", ")}), then these options. The README's settings table
+says what each one does.
 
 Without DATABASE_URL the data lives in <data dir>/leadscore.db (SQLite). With
 DATABASE_URL=postgres://user@host:5432/db several processes can share one database.
