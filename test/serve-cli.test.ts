@@ -4,8 +4,10 @@
  * keeps its data across restarts. Also `leadscore keys`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONFIG_ENV_VARS, configSchema } from "../src/service/config.js";
 import { ROOT, Workspace } from "./helpers/cli.js";
 
 const BIN = join(ROOT, "bin", "leadscore.js");
@@ -116,5 +118,23 @@ describe("leadscore serve --demo", () => {
       (await fetch(`${restarted.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status,
     ).toBe(401);
     expect(await stop(restarted)).toBe(0);
+  });
+
+  it("lists every setting in --help, each documented in the README's settings table", async () => {
+    const help = await ws.run("serve", "--help");
+    expect(help.code).toBe(0);
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const table = readme.slice(
+      readme.indexOf("| setting (config file key)"),
+      readme.indexOf("A config file (YAML"),
+    );
+    for (const key of Object.keys(configSchema.shape)) {
+      expect(help.stdout).toMatch(new RegExp(`\\b${key}\\b`));
+      expect(table, `README settings table lacks ${key}`).toContain(`\`${key}\``);
+    }
+    for (const name of CONFIG_ENV_VARS) {
+      expect(help.stdout).toMatch(new RegExp(`\\b${name}\\b`));
+      expect(table, `README settings table lacks ${name}`).toContain(`\`${name}\``);
+    }
   });
 });

@@ -187,7 +187,8 @@ export class Scorer extends QueueWatcher implements QueueScorer {
     // counter is the same): a slice uses the contacts read with the queue.
     let movesAtClaim: number | undefined;
     let after = 0;
-    while (claimed.length < this.options.batch) {
+    // A pass reads up to a million events in chunks: a stop between two ends it there.
+    while (claimed.length < this.options.batch && !this.stopped) {
       const limit = Math.min(CLAIM_CHUNK, this.options.batch - claimed.length);
       // A read transaction (deferred: writers on other connections go on): the rows and the
       // counter come from one snapshot.
@@ -206,7 +207,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
       after = rows[rows.length - 1].seq;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0 || this.stopped) return 0;
     const claimMoves = movesAtClaim ?? Number.NaN;
     const byContact = new Map<string, QueuedEventRow[]>();
     for (const row of claimed) {

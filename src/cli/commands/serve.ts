@@ -14,11 +14,29 @@ interface ServeOptions {
   seed: string;
 }
 
+/** Names separated by commas, wrapped at 92 columns, each line indented. */
+function wrapNames(names: readonly string[], indent = "    "): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const name of names) {
+    const next = line ? `${line}, ${name}` : name;
+    if (indent.length + next.length + 1 > 92 && line) {
+      lines.push(`${indent}${line},`);
+      line = name;
+    } else line = next;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines.join("\n");
+}
+
 const HELP = `
 Configuration (later wins): defaults, the config file (--config or LEADSCORE_CONFIG, YAML or
-JSON with the keys ${Object.keys(configSchema.shape).join(", ")}), environment variables
-(${CONFIG_ENV_VARS.join(", ")}), then these options. The README's settings table
-says what each one does.
+JSON), environment variables, then these options. The README's settings table says what each
+setting does.
+  config file keys:
+${wrapNames(Object.keys(configSchema.shape))}
+  environment variables:
+${wrapNames(CONFIG_ENV_VARS)}
 
 Without DATABASE_URL the data lives in <data dir>/leadscore.db (SQLite). With
 DATABASE_URL=postgres://user@host:5432/db several processes can share one database.
