@@ -70,9 +70,10 @@ export class ScoringService {
       // passes run in short slices (ingest answers between them), so they can be large. On
       // PostgreSQL a pass is one transaction holding its contacts' locks (a merge or property
       // change of one of them waits for it): 20,000 scored 5.3k events/s over HTTP, 5,000 3.0k.
-      // SQLite, bench with 10,000 contacts: 250,000 scored 39.6k events/s, 100,000 33.5k; on
-      // 2026-12-01 with 100,000 contacts, 1,000,000 scored 40.7-47.0k against 28.3-30.3k for
-      // 250,000 (with 10,000 contacts 63.5k against 55.6k); the server's RSS peaked at 0.95-1.0 GB against 0.87.
+      // SQLite, bench with 10,000 contacts: 250,000 scored 39.6k events/s, 100,000 33.5k. On
+      // 2026-12-01 with 100,000 contacts (about 2.5 events per contact in a pass of 250,000),
+      // three pairs: 1,000,000 scored 45.6k events/s on average against 27.7k, with the
+      // server's RSS at 0.95-1.0 GB against 0.87 (README, "Ingest over HTTP").
       batch: config.scoringPassEvents ?? (dialect === "sqlite" ? 1_000_000 : 20_000),
       pollMs: 1000,
       // A PostgreSQL pass costs about 16 statements whatever its size: at 1,000 single events/s,
