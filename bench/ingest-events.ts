@@ -86,7 +86,7 @@ export class EventFactory {
 
   constructor(
     private readonly idFormat: EventIdFormat,
-    private readonly contacts: SetupData["contacts"],
+    readonly contacts: SetupData["contacts"],
     seed: number,
     /** Share of events that name their contact by email instead of id. */
     private readonly byEmailShare = 0.1,

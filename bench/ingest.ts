@@ -84,6 +84,12 @@ export interface ScenarioResult {
   /** stored = metric = accepted = 2xx x events per request, and no duplicates. */
   countsAgree: boolean;
   scoreHistoryRowsAdded: number;
+  /**
+   * Batched runs: contact property updates sent one at a time during the load (one every 200 ms),
+   * timed. On PostgreSQL a scoring pass holds its contacts' row locks until it commits, and an
+   * update of one of them waits for it.
+   */
+  contactUpdateMs: { count: number; p50: number; p99: number; max: number } | null;
   /** When the load ran, in microseconds of the monotonic clock (to cut a CPU profile). */
   monotonicMicros: { from: number; to: number };
   /** CPU used during the run, in percent of one core. */
@@ -574,9 +580,13 @@ async function measured(
   const withPostgres = database.backend === "postgres";
   const start = cpuMark(server.pid, withPostgres);
   const from = Number(process.hrtime.bigint() / 1000n);
+  const probe =
+    spec.scenario === "batched" ? probeContactUpdates(server.url, key, factory.contacts) : undefined;
   const outcome = await load(server.url, key, factory, perRequest, spec);
   const to = Number(process.hrtime.bigint() / 1000n);
   const end = cpuMark(server.pid, withPostgres);
+  // After the marks: an update still waiting must not stretch the load's duration.
+  const updates = probe ? Float64Array.from(await probe.stop()).sort() : undefined;
   const queuedAtEnd = await database.count("score_queue");
   const scoredSeconds = ((await scoredAt(database)) - start.wallMs) / 1000;
   const storedEvents = (await database.count("events")) - eventsBefore;
@@ -626,6 +636,14 @@ async function measured(
       outcome.accepted === expected &&
       outcome.duplicates === 0,
     scoreHistoryRowsAdded,
+    contactUpdateMs: updates
+      ? {
+          count: updates.length,
+          p50: percentile([...updates], 50),
+          p99: percentile([...updates], 99),
+          max: updates.length ? updates[updates.length - 1] : Number.NaN,
+        }
+      : null,
     monotonicMicros: { from, to },
     cpuPercent: {
       server: percent(used.server),
@@ -644,8 +662,36 @@ function describe(run: ScenarioResult): string {
     `non-2xx ${run.non2xx}, errors ${run.errors}; stored ${fmt(run.storedEvents)}, metric ${fmt(run.metricEvents)}, ` +
     `answers ${fmt(run.acceptedInAnswers)} (${run.countsAgree ? "counts agree" : "COUNTS DIFFER"}); ` +
     `CPU server ${run.cpuPercent.server.toFixed(0)}%, load ${run.cpuPercent.loadGenerator.toFixed(0)}%` +
-    `${run.cpuPercent.postgres === null ? "" : `, postgres ${run.cpuPercent.postgres.toFixed(0)}%`}, others ${run.cpuPercent.others.toFixed(0)}%`
+    `${run.cpuPercent.postgres === null ? "" : `, postgres ${run.cpuPercent.postgres.toFixed(0)}%`}, others ${run.cpuPercent.others.toFixed(0)}%` +
+    (run.contactUpdateMs
+      ? `; ${run.contactUpdateMs.count} contact updates meanwhile: p50 ${run.contactUpdateMs.p50.toFixed(1)} ms, p99 ${run.contactUpdateMs.p99.toFixed(1)} ms, max ${run.contactUpdateMs.max.toFixed(1)} ms`
+      : "")
   );
+}
+
+/**
+ * During a batched run: one contact property update at a time, every 200 ms, each timed, on the
+ * contacts the events go to.
+ */
+function probeContactUpdates(url: string, key: string, contacts: readonly { id: string }[]) {
+  const latencies: number[] = [];
+  let stopped = false;
+  const running = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const contact = contacts[(i * 7919) % contacts.length];
+      const started = performance.now();
+      await call(url, key, "POST", "/v1/contacts", { id: contact.id, properties: { benchProbe: i } });
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    async stop(): Promise<number[]> {
+      stopped = true;
+      await running;
+      return latencies;
+    },
+  };
 }
 
 /** Batched ingest at one connection count: a short timed warm-up sizes the exact-count run. */
