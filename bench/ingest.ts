@@ -676,6 +676,8 @@ function describe(run: ScenarioResult): string {
 function probeContactUpdates(url: string, key: string, contacts: readonly { id: string }[]) {
   const latencies: number[] = [];
   let stopped = false;
+  // A failed update ends the probe; `stop` reports it (no unhandled rejection meanwhile).
+  let failure: unknown;
   const running = (async () => {
     for (let i = 0; !stopped; i++) {
       const contact = contacts[(i * 7919) % contacts.length];
@@ -684,11 +686,14 @@ function probeContactUpdates(url: string, key: string, contacts: readonly { id: 
       latencies.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-  })();
+  })().catch((error: unknown) => {
+    failure = error;
+  });
   return {
     async stop(): Promise<number[]> {
       stopped = true;
       await running;
+      if (failure !== undefined) throw failure;
       return latencies;
     },
   };
