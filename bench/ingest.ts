@@ -89,7 +89,7 @@ export interface ScenarioResult {
    * timed. On PostgreSQL a scoring pass holds its contacts' row locks until it commits, and an
    * update of one of them waits for it.
    */
-  contactUpdateMs: { count: number; p50: number; p99: number; max: number } | null;
+  contactUpdateMs: { count: number; p50: number; p90: number; p99: number; max: number } | null;
   /** When the load ran, in microseconds of the monotonic clock (to cut a CPU profile). */
   monotonicMicros: { from: number; to: number };
   /** CPU used during the run, in percent of one core. */
@@ -541,9 +541,20 @@ async function load(url: string, key: string, factory: EventFactory, perRequest:
   return { result, latencies, accepted, duplicates } satisfies LoadOutcome;
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** p50, p90, p99 and max of some latencies, in ms. */
+function latencySummary(latencies: readonly number[]) {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
+  };
 }
 
 /**
@@ -586,7 +597,7 @@ async function measured(
   const to = Number(process.hrtime.bigint() / 1000n);
   const end = cpuMark(server.pid, withPostgres);
   // After the marks: an update still waiting must not stretch the load's duration.
-  const updates = probe ? Float64Array.from(await probe.stop()).sort() : undefined;
+  const updates = probe ? await probe.stop() : undefined;
   const queuedAtEnd = await database.count("score_queue");
   const scoredSeconds = ((await scoredAt(database)) - start.wallMs) / 1000;
   const storedEvents = (await database.count("events")) - eventsBefore;
@@ -595,7 +606,6 @@ async function measured(
   const { result } = outcome;
   const ok = result["2xx"];
   const seconds = (end.wallMs - start.wallMs) / 1000;
-  const sorted = Float64Array.from(outcome.latencies).sort();
   const expected = ok * perRequest;
   const percent = (cpu: number) => (100 * cpu) / seconds;
   const used = {
@@ -620,12 +630,7 @@ async function measured(
     queuedAtEnd,
     scoredSeconds,
     scoredEventsPerSecond: expected / scoredSeconds,
-    latencyMs: {
-      p50: percentile([...sorted], 50),
-      p90: percentile([...sorted], 90),
-      p99: percentile([...sorted], 99),
-      max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
-    },
+    latencyMs: latencySummary(outcome.latencies),
     storedEvents,
     metricEvents,
     acceptedInAnswers: outcome.accepted,
@@ -636,14 +641,7 @@ async function measured(
       outcome.accepted === expected &&
       outcome.duplicates === 0,
     scoreHistoryRowsAdded,
-    contactUpdateMs: updates
-      ? {
-          count: updates.length,
-          p50: percentile([...updates], 50),
-          p99: percentile([...updates], 99),
-          max: updates.length ? updates[updates.length - 1] : Number.NaN,
-        }
-      : null,
+    contactUpdateMs: updates ? { count: updates.length, ...latencySummary(updates) } : null,
     monotonicMicros: { from, to },
     cpuPercent: {
       server: percent(used.server),
