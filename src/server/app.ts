@@ -6,10 +6,22 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from "pino";
 import { RequestError } from "../service/errors.js";
 import type { ScoringService } from "../service/service.js";
-import { authenticator } from "./auth.js";
+import { gate, keyOf } from "./auth.js";
+import {
+  BODY_KEY_LIMIT_BYTES,
+  type BodyRouteConfig,
+  bodyLimitsOf,
+  bodyTooLarge,
+  CONTENT_ENCODINGS,
+  setupBodyDecoding,
+  setupJsonContentTypes,
+} from "./body.js";
+import { clientErrorAnswer, frameworkError } from "./framework-errors.js";
 import { setupMetrics } from "./metrics.js";
+import { setupRateLimits } from "./rate-limits.js";
 import { type RegisteredRoute, RouteTable } from "./route.js";
 import { routeModules } from "./routes/index.js";
+import { setupBrowserSecurity } from "./security.js";
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -25,12 +37,24 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
     logController: new LogController({ disableRequestLogging: true }),
     // Keys never reach the logs: only method, path and status are logged.
     requestIdHeader: "x-request-id",
+    // Ids are up to 256 characters, each up to 9 once percent-encoded; longer is a 414.
+    routerOptions: { maxParamLength: 256 * 9 },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientErrorAnswer,
   });
   app.addContentTypeParser(
-    ["application/yaml", "application/x-yaml", "text/yaml", "text/plain"],
+    ["application/yaml", "application/x-yaml", "text/yaml"],
     { parseAs: "string" },
     (_request, body, done) => done(null, body),
   );
+  setupJsonContentTypes(app);
+  setupBodyDecoding(app, (request) => {
+    const routeLimit = request.routeOptions.bodyLimit;
+    const bodyKey = (request.routeOptions.config as BodyRouteConfig).bodyKey === true;
+    return bodyKey && keyOf(request) === undefined ? Math.min(routeLimit, BODY_KEY_LIMIT_BYTES) : routeLimit;
+  });
+  await setupBrowserSecurity(app, service.config);
+  const limits = await setupRateLimits(app, service.config);
   app.addHook("onResponse", async (request, reply) => {
     if (reply.statusCode >= 500)
       request.log.error(
@@ -50,6 +74,8 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
   });
   app.setErrorHandler((error: Error, request, reply) => {
     if (error instanceof RequestError) {
+      // A body refused before it was read in full: closing spares reading the rest.
+      if (error.statusCode === 413) reply.header("connection", "close");
       return reply.status(error.statusCode).send({
         error: {
           code: error.code,
@@ -61,11 +87,16 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       const code = (error as { code?: string }).code;
+      if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+        reply.header("connection", "close");
+        const tooLarge = bodyTooLarge(request.routeOptions.bodyLimit ?? service.config.bodyLimitBytes);
+        return reply.status(413).send({ error: { code: tooLarge.code, message: tooLarge.message } });
+      }
       const message =
         code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError
           ? `body: not valid JSON: ${error.message}`
-          : code === "FST_ERR_CTP_BODY_TOO_LARGE"
-            ? `body: larger than the limit of ${service.config.bodyLimitBytes} bytes; send smaller batches`
+          : code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+            ? `Content-Type ${request.headers["content-type"] ?? "(none)"} is not accepted here; send application/json (also read as JSON: application/x-www-form-urlencoded, text/plain), compressed or not (Content-Encoding ${CONTENT_ENCODINGS.join(", ")})`
             : error.message;
       return reply.status(status).send({ error: { code: code ?? "bad_request", message } });
     }
@@ -85,10 +116,10 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
   const servedRoutes: { method: string; url: string }[] = [];
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat())
-      if (method !== "HEAD") servedRoutes.push({ method, url: route.url });
+      if (method !== "HEAD" && method !== "OPTIONS") servedRoutes.push({ method, url: route.url });
   });
   const metrics = setupMetrics(app, service);
-  const table = new RouteTable(app, authenticator(service.keys));
+  const table = new RouteTable(app, gate(service.keys, limits), bodyLimitsOf(service.config));
   for (const register of routeModules) register({ table, service, metrics });
   return { app, routes: table.routes, servedRoutes };
 }

@@ -1,24 +1,60 @@
-/** Reads the API key of a request: `Authorization: Bearer <key>`, or Basic with the key as user (Segment). */
+/**
+ * Reads the API key of a request where clients put it: `Authorization: Bearer <key>`, or HTTP
+ * Basic with the key as user name (Segment's SDKs) or as password (clients that fill the user
+ * name with something else), and checks it under the rate limits.
+ */
 import type { FastifyRequest } from "fastify";
-import type { KeyChecker, Scope } from "../service/api-keys.js";
+import type { KeyChecker } from "../service/api-keys.js";
+import type { RateLimits } from "./rate-limits.js";
+import type { Gate } from "./route.js";
 
 export function keyOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const [scheme, value] = header.split(" ", 2);
   if (!value) return undefined;
-  if (scheme.toLowerCase() === "bearer") return value.trim();
+  if (scheme.toLowerCase() === "bearer") return value.trim() || undefined;
   if (scheme.toLowerCase() === "basic") {
     const decoded = Buffer.from(value, "base64").toString("utf8");
-    const user = decoded.split(":", 1)[0];
-    return user || undefined;
+    const colon = decoded.indexOf(":");
+    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+    const password = colon < 0 ? "" : decoded.slice(colon + 1);
+    return user || password || undefined;
   }
   return undefined;
 }
 
-export function authenticator(keys: KeyChecker) {
-  return async (request: FastifyRequest): Promise<Scope | null> => {
-    const key = keyOf(request);
-    return key ? keys.scopeOf(key) : null;
+/**
+ * A key in both Basic fields: the user name is tried first, then the password, so a client
+ * that puts a label in one field and the key in the other works either way.
+ */
+function basicPasswordOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header?.toLowerCase().startsWith("basic ")) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon > 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
+}
+
+export function gate(keys: KeyChecker, limits: RateLimits): Gate {
+  return {
+    headerKey: keyOf,
+    async authenticate(request, reply, key) {
+      await limits.address(request, reply);
+      await limits.beforeKeyCheck(request, reply);
+      let scope = key ? await keys.scopeOf(key) : null;
+      let usedKey = key;
+      const password = scope === null && key === keyOf(request) ? basicPasswordOf(request) : undefined;
+      if (password) {
+        scope = await keys.scopeOf(password);
+        usedKey = password;
+      }
+      if (scope === null || usedKey === undefined) {
+        await limits.keyFailed(request, reply);
+        return null;
+      }
+      await limits.keyPassed(request, reply, usedKey);
+      return scope;
+    },
   };
 }

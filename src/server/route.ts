@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { allows, type Scope } from "../service/api-keys.js";
 import { type FieldIssue, RequestError } from "../service/errors.js";
+import type { BodySize } from "./body.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -32,6 +33,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Other request body types the route accepts as text (model YAML). */
   textBody?: string[];
+  /** What the body holds, which sets its size limit (default: item). */
+  bodySize?: BodySize;
+  /**
+   * Segment routes: without a key in the headers, `writeKey` in the body is the key (as
+   * Segment's browser beacons send it), checked once the body, held to a small limit, is read.
+   */
+  bodyKey?: boolean;
   responses: Record<number, ResponseSpec>;
   handler: (
     input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; request: FastifyRequest },
@@ -43,6 +51,8 @@ export interface RegisteredRoute {
   method: Method;
   url: string;
   spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+  /** Largest body, after decompression. */
+  bodyLimitBytes: number;
 }
 
 /** `events[3].timestamp` from a zod path. */
@@ -73,14 +83,56 @@ function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, w
   );
 }
 
-export type Authenticate = (request: FastifyRequest) => Promise<Scope | null>;
+/** Who may call a route: the API key's place in a request, its scope, and the rate limits. */
+export interface Gate {
+  /** The key in the request's headers, if any. */
+  headerKey(request: FastifyRequest): string | undefined;
+  /** The key's scope, or null for none or a bad one; throws 429 past a rate limit. */
+  authenticate(request: FastifyRequest, reply: FastifyReply, key: string | undefined): Promise<Scope | null>;
+}
+
+/** Read once the body is parsed, on routes that take the key there. */
+function bodyKeyOf(body: unknown): string | undefined {
+  const key = (body as { writeKey?: unknown } | null | undefined)?.writeKey;
+  return typeof key === "string" && key !== "" ? key : undefined;
+}
+
+async function admit(
+  gate: Gate,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string | undefined,
+  needed: Scope,
+): Promise<void> {
+  const scope = await gate.authenticate(request, reply, key);
+  if (scope === null) {
+    reply.header("www-authenticate", 'Bearer realm="leadscore"');
+    // The body is left unread: closing saves reading it to keep the connection.
+    reply.header("connection", "close");
+    throw new RequestError(
+      401,
+      "unauthorized",
+      key === undefined
+        ? "an API key is required: Authorization: Bearer <key>, or HTTP Basic auth with the key as user name or password"
+        : "this API key is unknown or revoked",
+    );
+  }
+  if (!allows(scope, needed)) {
+    throw new RequestError(
+      403,
+      "forbidden",
+      `this API key has the ${scope} scope; this route needs ${needed}`,
+    );
+  }
+}
 
 export class RouteTable {
   readonly routes: RegisteredRoute[] = [];
 
   constructor(
     private readonly app: FastifyInstance,
-    private readonly authenticate: Authenticate,
+    private readonly gate: Gate,
+    private readonly bodyLimits: Readonly<Record<BodySize, number>>,
   ) {}
 
   add<
@@ -88,30 +140,27 @@ export class RouteTable {
     Q extends z.ZodType = z.ZodUndefined,
     B extends z.ZodType = z.ZodUndefined,
   >(spec: RouteSpec<P, Q, B>): void {
-    this.routes.push({ method: spec.method, url: spec.url, spec: spec as never });
-    const authenticate = this.authenticate;
+    const bodyLimitBytes = this.bodyLimits[spec.bodySize ?? "item"];
+    this.routes.push({ method: spec.method, url: spec.url, spec: spec as never, bodyLimitBytes });
+    const gate = this.gate;
+    const needed = spec.scope;
+    // The headers are checked before the body is read, so a caller without a key costs nothing.
+    const onRequest = needed
+      ? async (request: FastifyRequest, reply: FastifyReply) => {
+          const key = gate.headerKey(request);
+          if (key === undefined && spec.bodyKey) return;
+          await admit(gate, request, reply, key, needed);
+        }
+      : undefined;
     this.app.route({
       method: spec.method,
       url: spec.url,
+      bodyLimit: bodyLimitBytes,
+      config: { textBody: spec.textBody, bodyKey: spec.bodyKey === true },
+      ...(onRequest ? { onRequest } : {}),
       handler: async (request, reply) => {
-        if (spec.scope) {
-          const scope = await authenticate(request);
-          if (scope === null) {
-            reply.header("www-authenticate", 'Bearer realm="leadscore"');
-            throw new RequestError(
-              401,
-              "unauthorized",
-              "an API key is required: Authorization: Bearer <key>",
-            );
-          }
-          if (!allows(scope, spec.scope)) {
-            throw new RequestError(
-              403,
-              "forbidden",
-              `this API key has the ${scope} scope; this route needs ${spec.scope}`,
-            );
-          }
-        }
+        if (needed && spec.bodyKey && gate.headerKey(request) === undefined)
+          await admit(gate, request, reply, bodyKeyOf(request.body), needed);
         const params = parsePart(spec.params, request.params, "params");
         const query = parsePart(spec.query, request.query, "query");
         const body = parsePart(spec.body, request.body, "body");

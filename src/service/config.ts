@@ -108,7 +108,58 @@ export const configSchema = z.strictObject({
     .number()
     .int()
     .min(1024)
-    .default(32 * 1024 * 1024),
+    .default(32 * 1024 * 1024)
+    .describe(
+      "Largest request body on any route, after decompression; each route declares a smaller limit of its own under it.",
+    ),
+  rateLimitWindowSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(60)
+    .describe("The window the rate limits below count in."),
+  rateLimitAuthFailures: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe(
+      "Failed authentications (missing, unknown or revoked key) one client address may make per window; past it, its requests get 429 until the window ends (0: no limit).",
+    ),
+  rateLimitPerKey: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("Requests one API key may make per window, then 429 (0: no limit)."),
+  rateLimitPerAddress: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      "Requests one client address may make per window to authenticated routes, then 429 (0: no limit).",
+    ),
+  corsOrigins: z
+    .union([z.array(z.string()), z.string()])
+    .default([])
+    .transform((value) =>
+      (typeof value === "string" ? value.split(",") : value).map((origin) => origin.trim()).filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.union([
+          z.literal("*"),
+          z.url({ protocol: /^https?$/ }).refine((origin) => new URL(origin).origin === origin, {
+            message: "an origin is scheme://host[:port], without a path or a trailing slash",
+          }),
+        ]),
+      ),
+    )
+    .describe(
+      "Browser origins allowed to call the API (CORS), comma-separated (https://www.example.com), or * for any; empty: CORS off.",
+    ),
 });
 
 export type ServiceConfig = z.infer<typeof configSchema>;
@@ -133,6 +184,12 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_ALERT_RETENTION_DAYS: "alertRetentionDays",
   LEADSCORE_SMTP_URL: "smtpUrl",
   LEADSCORE_SMTP_FROM: "smtpFrom",
+  LEADSCORE_BODY_LIMIT_BYTES: "bodyLimitBytes",
+  LEADSCORE_RATE_LIMIT_WINDOW_SECONDS: "rateLimitWindowSeconds",
+  LEADSCORE_RATE_LIMIT_AUTH_FAILURES: "rateLimitAuthFailures",
+  LEADSCORE_RATE_LIMIT_PER_KEY: "rateLimitPerKey",
+  LEADSCORE_RATE_LIMIT_PER_ADDRESS: "rateLimitPerAddress",
+  LEADSCORE_CORS_ORIGINS: "corsOrigins",
 };
 
 export const CONFIG_ENV_VARS = Object.keys(ENV);

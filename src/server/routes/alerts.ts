@@ -40,6 +40,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
   table.add({
     method: "POST",
     url: "/v1/triggers/versions",
+    bodySize: "upload",
     summary: "Upload a new version of the trigger file (YAML or JSON); validated, stored, not yet published",
     tag: "alerts",
     scope: "write",

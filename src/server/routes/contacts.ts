@@ -35,6 +35,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
   table.add({
     method: "POST",
     url: "/v1/contacts/batch",
+    bodySize: "batch",
     summary: `Create or update up to ${maxBatch} contacts in one transaction`,
     description:
       "All or nothing: when any item is invalid, the answer lists each bad item and nothing is written.",
@@ -187,6 +188,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
   table.add({
     method: "POST",
     url: "/v1/companies/batch",
+    bodySize: "batch",
     summary: `Create or update up to ${maxBatch} companies in one transaction (all or nothing)`,
     tag: "companies",
     scope: "write",

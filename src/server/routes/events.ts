@@ -74,6 +74,7 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
   table.add({
     method: "POST",
     url: "/v1/events/batch",
+    bodySize: "batch",
     summary: `Ingest up to ${maxBatch} events in one transaction`,
     description: `All or nothing: when any event is invalid, the 400 answer names each bad item (events[3].timestamp) and nothing is written. Events whose id is already stored are skipped and counted as duplicates. ${WAIT_DESCRIPTION}`,
     tag: "events",

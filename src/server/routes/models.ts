@@ -23,6 +23,7 @@ export function registerModelRoutes({ table, service }: RouteContext): void {
   table.add({
     method: "POST",
     url: "/v1/models/:key/versions",
+    bodySize: "upload",
     summary:
       "Upload a new version of a model (YAML or JSON body); it is validated, stored, not yet published",
     tag: "models",

@@ -63,6 +63,7 @@ export function registerPredictiveRoutes({ table, service }: RouteContext): void
   table.add({
     method: "POST",
     url: "/v1/predictive/models/:key/versions",
+    bodySize: "upload",
     summary:
       "Upload a trained predictive model (the JSON `leadscore train --contacts ... --out` writes); validated, stored, not yet published",
     tag: "predictive",

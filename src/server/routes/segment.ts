@@ -1,7 +1,7 @@
 /**
  * Segment-compatible ingestion (the HTTP tracking API's shapes), so Segment's and RudderStack's
  * SDKs can send to Leadscore unchanged: POST /v1/batch, /v1/identify, /v1/track, /v1/page,
- * /v1/screen, /v1/group, /v1/alias, with the write key as the Basic auth user name. The mapping
+ * /v1/screen, /v1/group, /v1/alias, with the write key in Basic auth or the body. The mapping
  * is service/segment.ts; here the messages are validated (all or nothing: a bad message gets a
  * 400 naming it, batch[3].messageId, and nothing is written), then applied in order. Events go
  * through the ingestor (idempotent by messageId, durable before the answer); each step is
@@ -229,9 +229,11 @@ export function registerSegmentRoutes({ table, service }: RouteContext): void {
   table.add({
     method: "POST",
     url: "/v1/batch",
+    bodySize: "batch",
+    bodyKey: true,
     summary: `Segment-compatible batch of up to ${maxBatch} messages`,
     description:
-      "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name (or a Bearer key). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; see the README for the mapping.",
+      "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name or password, or a Bearer key; without either, `writeKey` in the body (the body then held to 512 KiB). Bodies may be gzip or deflate compressed, labelled application/json, application/x-www-form-urlencoded (RudderStack) or text/plain (beacons). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; see the README for the mapping.",
     tag: "segment",
     scope: "write",
     body: z.looseObject({
@@ -251,6 +253,7 @@ export function registerSegmentRoutes({ table, service }: RouteContext): void {
     table.add({
       method: "POST",
       url: `/v1/${type}`,
+      bodyKey: true,
       summary: SINGLE_ROUTES[type],
       description: `One Segment ${type} message (its type may be left out). Same mapping as in /v1/batch.`,
       tag: "segment",
