@@ -12,6 +12,8 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
   return json;
 }
 
+const JSON_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"];
+
 function parameters(schema: z.ZodType | undefined, where: "path" | "query"): unknown[] {
   if (!schema) return [];
   const json = jsonSchema(schema, "input") as {
@@ -32,7 +34,7 @@ export function openApiDocument(
   version: string,
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const { method, url, spec } of routes) {
+  for (const { method, url, spec, bodyLimitBytes } of routes) {
     const path = url.replace(/:([A-Za-z_]+)/g, "{$1}");
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(spec.responses)) {
@@ -47,8 +49,18 @@ export function openApiDocument(
       ...(spec.params || spec.query || spec.body
         ? { 400: "The request is invalid: every bad field is named." }
         : {}),
+      ...(spec.body || spec.textBody
+        ? {
+            413: `The body is larger than ${bodyLimitBytes} bytes (after decompression).`,
+            415: "A Content-Type or Content-Encoding the route does not read.",
+          }
+        : {}),
       ...(spec.scope
-        ? { 401: "No API key, or an unknown or revoked one.", 403: "The key lacks the scope." }
+        ? {
+            401: "No API key, or an unknown or revoked one.",
+            403: "The key lacks the scope.",
+            429: "Past a rate limit (see Retry-After).",
+          }
         : {}),
     };
     for (const [status, description] of Object.entries(errors)) {
@@ -58,7 +70,11 @@ export function openApiDocument(
       };
     }
     const requestContent: Record<string, unknown> = {};
-    if (spec.body) requestContent["application/json"] = { schema: jsonSchema(spec.body, "input") };
+    if (spec.body) {
+      const schema = jsonSchema(spec.body, "input");
+      // What analytics SDKs label their JSON; read as JSON all the same.
+      for (const type of JSON_TYPES) if (!spec.textBody?.includes(type)) requestContent[type] = { schema };
+    }
     for (const type of spec.textBody ?? []) requestContent[type] = { schema: { type: "string" } };
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = {
@@ -71,7 +87,11 @@ export function openApiDocument(
         : { security: [] }),
       parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
       ...(Object.keys(requestContent).length > 0
-        ? { requestBody: { required: true, content: requestContent } }
+        ? {
+            requestBody: { required: true, content: requestContent },
+            "x-body-limit-bytes": bodyLimitBytes,
+            ...(spec.bodyKey ? { "x-write-key-in-body": true } : {}),
+          }
         : {}),
       responses,
     };
@@ -83,7 +103,8 @@ export function openApiDocument(
       version,
       description:
         "Explainable lead scoring: ingest contacts and events, read scores with every point explained, publish models. " +
-        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name of HTTP Basic auth (what Segment SDKs send).",
+        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name or password of HTTP Basic auth (what Segment SDKs send); Segment routes (x-write-key-in-body) also take it as `writeKey` in a body of at most 512 KiB when no header carries one. " +
+        "Bodies may be compressed (Content-Encoding gzip, deflate or br); each route's limit (x-body-limit-bytes) applies to the inflated body.",
     },
     servers: [{ url: "/" }],
     components: {
@@ -92,7 +113,7 @@ export function openApiDocument(
         basic: {
           type: "http",
           scheme: "basic",
-          description: "The API key as the user name, empty password (Segment write key).",
+          description: "The API key as the user name (Segment write key) or as the password.",
         },
       },
       schemas: { Error: jsonSchema(errorSchema, "output") },
