@@ -10,6 +10,7 @@ import { authenticator } from "./auth.js";
 import { setupMetrics } from "./metrics.js";
 import { type RegisteredRoute, RouteTable } from "./route.js";
 import { routeModules } from "./routes/index.js";
+import { inputRulesOf, inputSchemas } from "./schemas.js";
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -89,6 +90,8 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
   });
   const metrics = setupMetrics(app, service);
   const table = new RouteTable(app, authenticator(service.keys));
-  for (const register of routeModules) register({ table, service, metrics });
+  const inputRules = inputRulesOf(service.config, service.clock);
+  const inputs = inputSchemas(inputRules);
+  for (const register of routeModules) register({ table, service, metrics, inputs, inputRules });
   return { app, routes: table.routes, servedRoutes };
 }
