@@ -100,7 +100,12 @@ export function eventTimeProblem(raw: unknown, ms: number, rules: InputRules): s
         : inRange(ms / 1_000_000)
           ? "; it looks like nanoseconds: give milliseconds (nanoseconds ÷ 1,000,000)"
           : "";
-  const shown = numeric ? `${String(raw).trim()} (${isoTime(ms)})` : isoTime(ms);
+  const date = Math.abs(ms) <= MAX_DATE_MS ? isoTime(ms) : undefined;
+  const shown = !numeric
+    ? (date ?? String(ms))
+    : date
+      ? `${String(raw).trim()} (${date})`
+      : String(raw).trim();
   const range = `${dateText(min)} .. now + ${durationText(rules.maxClockSkewMs)}`;
   return `${shown} is ${ms < min ? "before" : "after"} the accepted range ${range}${hint}`;
 }
