@@ -114,7 +114,7 @@ export const configSchema = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(7 * 86_400)
+    .max(366 * 86_400)
     .default(3600)
     .describe(
       "How far after the service's clock an event time may be (a sender's clock running ahead); later ones get a 400.",
