@@ -4,6 +4,7 @@
  * transaction; delivering them in delivery.ts.
  */
 import type { Kysely } from "kysely";
+import { isoTime } from "../io/timestamps.js";
 import { notFound, RequestError } from "../service/errors.js";
 import type { Tables } from "../store/tables.js";
 import { parseTriggerFile, TriggerFileError } from "./triggers.js";
@@ -31,7 +32,7 @@ export interface DeliveryView {
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "dead"] as const;
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => isoTime(ms);
 
 function deliveryView(row: Tables["alert_outbox"]): DeliveryView {
   return {

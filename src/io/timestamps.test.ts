@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTimestamp } from "./timestamps.js";
+import { isoTime, parseTimestamp } from "./timestamps.js";
 
 describe("parseTimestamp", () => {
   const cases: [string, unknown, string | undefined][] = [
@@ -23,6 +23,9 @@ describe("parseTimestamp", () => {
     ["reads toISOString's milliseconds", "2026-03-01T09:30:00.123Z", "2026-03-01T09:30:00.123Z"],
     ["rejects a letter among the milliseconds", "2026-03-01T09:30:00.1x3Z", undefined],
     ["rejects 30 February with milliseconds", "2026-02-30T09:30:00.123Z", undefined],
+    ["keeps a year below 100 (not 1900 + year)", "0050-06-01T00:00:00Z", "0050-06-01T00:00:00.000Z"],
+    ["keeps a year below 100 in the general form", "0050-06-01", "0050-06-01T00:00:00.000Z"],
+    ["keeps 29 February of year 4", "0004-02-29T12:00:00.250Z", "0004-02-29T12:00:00.250Z"],
   ];
   it("reads what toISOString writes, to the millisecond, for many instants", () => {
     for (let ms = Date.UTC(1999, 11, 31, 23, 59, 59, 999); ms < Date.UTC(2031, 0, 1); ms += 86_399_937)
@@ -34,4 +37,16 @@ describe("parseTimestamp", () => {
       expect(ms === undefined ? undefined : new Date(ms).toISOString()).toBe(expected);
     });
   }
+});
+
+describe("isoTime", () => {
+  it("formats a stored time as ISO 8601", () => {
+    expect(isoTime(Date.UTC(2026, 2, 1))).toBe("2026-03-01T00:00:00.000Z");
+    expect(isoTime("1777000000000")).toBe("2026-04-24T03:06:40.000Z");
+  });
+  it("shows a time no Date can hold instead of throwing", () => {
+    expect(isoTime(1e300)).toBe("invalid time: 1e+300");
+    expect(isoTime("9000000000000000")).toBe("invalid time: 9000000000000000");
+    expect(isoTime(Number.NaN)).toBe("invalid time: NaN");
+  });
 });

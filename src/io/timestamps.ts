@@ -47,7 +47,32 @@ function parseUtcSeconds(text: string): number | undefined {
   // NaN fails every comparison: a non-digit falls through to the general parser, which rejects it.
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return undefined;
   if (!(hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return utcMs(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** 400 Gregorian years, an exact number of days: shifting by it keeps month, day and weekday. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * Date.UTC, except that years 0-99 stay themselves (Date.UTC reads them as 1900-1999, so
+ * "0050-06-01" would be 1950).
+ */
+function utcMs(year: number, month: number, day: number, h: number, m: number, s: number, ms = 0): number {
+  return year >= 100
+    ? Date.UTC(year, month, day, h, m, s, ms)
+    : Date.UTC(year + 400, month, day, h, m, s, ms) - FOUR_CENTURIES_MS;
+}
+
+/** The largest time a JavaScript Date holds (±100,000,000 days from 1970). */
+export const MAX_DATE_MS = 8.64e15;
+
+/**
+ * ISO 8601 of a stored time. A value no Date can hold (a row written before times were
+ * bounded, or by hand) is shown as its number rather than making the whole answer fail.
+ */
+export function isoTime(ms: number | string | bigint): string {
+  const value = Number(ms);
+  return Math.abs(value) <= MAX_DATE_MS ? new Date(value).toISOString() : `invalid time: ${String(ms)}`;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -72,7 +97,7 @@ function parseIso(text: string): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const millis = m[7] === undefined ? 0 : Math.round(Number(`0.${m[7]}`) * 1000);
-  return Date.UTC(year, month - 1, day, hour, minute, second) + millis - offsetMs(m[8]);
+  return utcMs(year, month - 1, day, hour, minute, second) + millis - offsetMs(m[8]);
 }
 
 function offsetMs(zone: string | undefined): number {

@@ -21,6 +21,7 @@ import { setupMetrics } from "./metrics.js";
 import { setupRateLimits } from "./rate-limits.js";
 import { type RegisteredRoute, RouteTable } from "./route.js";
 import { routeModules } from "./routes/index.js";
+import { inputRulesOf, inputSchemas } from "./schemas.js";
 import { setupBrowserSecurity } from "./security.js";
 
 export interface BuiltApp {
@@ -120,6 +121,8 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
   });
   const metrics = setupMetrics(app, service);
   const table = new RouteTable(app, gate(service.keys, limits), bodyLimitsOf(service.config));
-  for (const register of routeModules) register({ table, service, metrics });
+  const inputRules = inputRulesOf(service.config, service.clock);
+  const inputs = inputSchemas(inputRules);
+  for (const register of routeModules) register({ table, service, metrics, inputs, inputRules });
   return { app, routes: table.routes, servedRoutes };
 }

@@ -37,6 +37,14 @@ export function setupMetrics(app: FastifyInstance, service: ScoringService): Reg
     },
   });
   new Gauge({
+    name: "leadscore_events_unscored_total",
+    help: "Events stored whose type no published model scores (a typo?), since start; GET /v1/event-types names the types.",
+    registers: [registry],
+    collect() {
+      this.set(service.eventTypes.unscoredEvents);
+    },
+  });
+  new Gauge({
     name: "leadscore_ingest_commits_total",
     help: "Ingest transactions committed since start (several requests share one).",
     registers: [registry],

@@ -1,26 +1,196 @@
 /** Request and answer shapes shared by the routes (and the OpenAPI document). */
 import { z } from "zod";
-import { parseTimestamp } from "../io/timestamps.js";
+import { isoTime, MAX_DATE_MS, parseTimestamp } from "../io/timestamps.js";
+import type { ServiceConfig } from "../service/config.js";
+import { INPUT_LIMITS, type InputLimits, limitProblem } from "./input-limits.js";
 
-const id = z.string().min(1).max(256);
+/** What every write route and the importer accept: one set of rules, built per service. */
+export interface InputRules {
+  /** The earliest event time accepted. */
+  minEventTimeMs: number;
+  /** How far after `clock()` an event time may be. */
+  maxClockSkewMs: number;
+  /** "now" of the accepted range: the service's clock (the importer's own). */
+  clock: () => number;
+  limits: InputLimits;
+}
+
+export function inputRulesOf(
+  config: Pick<ServiceConfig, "minEventTime" | "maxClockSkewSeconds">,
+  clock: () => number,
+): InputRules {
+  return {
+    minEventTimeMs: parseTimestamp(config.minEventTime) as number,
+    maxClockSkewMs: config.maxClockSkewSeconds * 1000,
+    clock,
+    limits: INPUT_LIMITS,
+  };
+}
+
+// A lone UTF-16 surrogate cannot be stored as UTF-8 text faithfully (each send would be a new
+// id), and PostgreSQL refuses NUL in text.
+const INVALID_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isValidText(value: string): boolean {
+  return !INVALID_TEXT.test(value) && !value.includes("\u0000");
+}
+
+const INVALID_TEXT_MESSAGE = "holds invalid Unicode (a lone UTF-16 surrogate) or a NUL character";
+
+/** Text that identifies something (ids, types, emails): valid Unicode only. */
+export function validText<T extends z.ZodString | z.ZodEmail>(schema: T) {
+  return schema.refine(isValidText, INVALID_TEXT_MESSAGE);
+}
+
+export const idSchema = validText(z.string().min(1).max(256));
+export const emailSchema = validText(z.email().max(320));
+const id = idSchema;
 const properties = z.record(z.string(), z.unknown());
 
-export const contactUpdateSchema = z
-  .strictObject({
-    id: id
-      .optional()
-      .describe("Your id for the contact. Without it, the contact is found (or created) by email."),
-    email: z.email().max(320).optional(),
-    companyId: id.nullable().optional().describe("The contact's company; null detaches it."),
-    properties: properties
-      .optional()
-      .describe("Properties to set (jobTitle, country, leadSource...); null removes one; others are kept."),
-  })
-  .refine((value) => value.id !== undefined || value.email !== undefined, {
-    message: "give an id or an email",
-    path: ["id"],
-  })
-  .meta({ id: "ContactUpdate" });
+/** A properties object within the limits (depth, keys, string length, size). */
+export function boundedObject(limits: InputLimits) {
+  return z.record(z.string(), z.unknown()).superRefine((value, context) => {
+    const problem = limitProblem(value, limits);
+    if (problem) context.addIssue({ code: "custom", path: problem.path, message: problem.message });
+  });
+}
+
+/** A timestamp: ISO 8601 (UTC when no offset) or epoch milliseconds, within Date's range. */
+export const timestampSchema = z.union([z.string(), z.number()]).transform((value, context) => {
+  const ms = parseTimestamp(value);
+  if (ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
+    context.addIssue({
+      code: "custom",
+      message: "not a date-time: give ISO 8601 (2026-11-03T09:30:00Z) or epoch milliseconds",
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+function dateText(ms: number): string {
+  const iso = isoTime(ms);
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
+}
+
+function durationText(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}min`;
+  return `${seconds}s`;
+}
+
+/**
+ * Why an event time is refused ("9999-01-01T00:00:00.000Z is after the accepted range
+ * 2000-01-01 .. now + 1h"), or undefined when it is in the range. A number that would be in the
+ * range as seconds or microseconds is said to look like them.
+ */
+export function eventTimeProblem(raw: unknown, ms: number, rules: InputRules): string | undefined {
+  const min = rules.minEventTimeMs;
+  const max = rules.clock() + rules.maxClockSkewMs;
+  if (ms >= min && ms <= max) return undefined;
+  const inRange = (value: number) => value >= min && value <= max;
+  const numeric = typeof raw === "number" || (typeof raw === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(raw));
+  const hint = !numeric
+    ? ""
+    : inRange(ms * 1000)
+      ? "; it looks like seconds since 1970: give milliseconds (seconds × 1000)"
+      : inRange(ms / 1000)
+        ? "; it looks like microseconds: give milliseconds (microseconds ÷ 1000)"
+        : inRange(ms / 1_000_000)
+          ? "; it looks like nanoseconds: give milliseconds (nanoseconds ÷ 1,000,000)"
+          : "";
+  const date = Math.abs(ms) <= MAX_DATE_MS ? isoTime(ms) : undefined;
+  const shown = !numeric
+    ? (date ?? String(ms))
+    : date
+      ? `${String(raw).trim()} (${date})`
+      : String(raw).trim();
+  const range = `${dateText(min)} .. now + ${durationText(rules.maxClockSkewMs)}`;
+  return `${shown} is ${ms < min ? "before" : "after"} the accepted range ${range}${hint}`;
+}
+
+/** An event's time: a timestamp within the accepted range. */
+export function eventTimeSchema(rules: InputRules) {
+  return z.union([z.string(), z.number()]).transform((value, context) => {
+    const ms = parseTimestamp(value);
+    if (ms === undefined || !Number.isFinite(ms)) {
+      context.addIssue({
+        code: "custom",
+        message: "not a date-time: give ISO 8601 (2026-11-03T09:30:00Z) or epoch milliseconds",
+      });
+      return z.NEVER;
+    }
+    const problem = eventTimeProblem(value, ms, rules);
+    if (problem) {
+      context.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** The shapes of contacts, companies and events as clients send them, bounded by `rules`. */
+export function inputSchemas(rules: InputRules) {
+  const bounded = boundedObject(rules.limits);
+  const eventTime = eventTimeSchema(rules);
+  const contactUpdate = z
+    .strictObject({
+      id: id
+        .optional()
+        .describe("Your id for the contact. Without it, the contact is found (or created) by email."),
+      email: emailSchema.optional(),
+      companyId: id.nullable().optional().describe("The contact's company; null detaches it."),
+      properties: bounded
+        .optional()
+        .describe("Properties to set (jobTitle, country, leadSource...); null removes one; others are kept."),
+    })
+    .refine((value) => value.id !== undefined || value.email !== undefined, {
+      message: "give an id or an email",
+      path: ["id"],
+    })
+    .meta({ id: "ContactUpdate" });
+  const companyUpdate = z
+    .strictObject({
+      id,
+      properties: bounded.describe(
+        "name, domain, industry, employees, revenue, country...; null removes one.",
+      ),
+    })
+    .meta({ id: "CompanyUpdate" });
+  const event = z
+    .strictObject({
+      id: id.describe("Your id for the event: sending the same id again never counts it twice."),
+      contactId: id.optional(),
+      email: emailSchema.optional().describe("Identifies the contact when there is no contactId."),
+      type: validText(z.string().min(1).max(128)).describe(
+        "page_view, form_submission, email_click... or a custom type.",
+      ),
+      timestamp: eventTime
+        .optional()
+        .describe(
+          "When it happened (from minEventTime to now + maxClockSkewSeconds); default: when it is received.",
+        ),
+      properties: bounded.optional().describe("url, form_id, campaign, value..."),
+    })
+    .refine((value) => value.contactId !== undefined || value.email !== undefined, {
+      message: "give a contactId or an email",
+      path: ["contactId"],
+    })
+    .meta({ id: "Event" });
+  return { bounded, eventTime, contactUpdate, companyUpdate, event };
+}
+
+export type InputSchemas = ReturnType<typeof inputSchemas>;
+
+/**
+ * An event as a client sends it to `POST /v1/events`, with its date as an ISO string and its
+ * properties given (what the bench and the tests send).
+ */
+export type EventRequest = z.input<InputSchemas["event"]> & {
+  timestamp: string;
+  properties: Record<string, unknown>;
+};
 
 export const contactSchema = z
   .object({
@@ -33,57 +203,16 @@ export const contactSchema = z
   })
   .meta({ id: "Contact" });
 
-export const companyUpdateSchema = z
-  .strictObject({
-    id,
-    properties: properties.describe(
-      "name, domain, industry, employees, revenue, country...; null removes one.",
-    ),
-  })
-  .meta({ id: "CompanyUpdate" });
-
-/** A timestamp: ISO 8601 (UTC when no offset) or epoch milliseconds. */
-export const timestampSchema = z.union([z.string(), z.number()]).transform((value, context) => {
-  const ms = parseTimestamp(value);
-  if (ms === undefined || !Number.isFinite(ms)) {
-    context.addIssue({
-      code: "custom",
-      message: "not a date-time: give ISO 8601 (2026-11-03T09:30:00Z) or epoch milliseconds",
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-export const eventSchema = z
-  .strictObject({
-    id: id.describe("Your id for the event: sending the same id again never counts it twice."),
-    contactId: id.optional(),
-    email: z.email().max(320).optional().describe("Identifies the contact when there is no contactId."),
-    type: z.string().min(1).max(128).describe("page_view, form_submission, email_click... or a custom type."),
-    timestamp: timestampSchema.optional().describe("When it happened; default: when it is received."),
-    properties: properties.optional().describe("url, form_id, campaign, value..."),
-  })
-  .refine((value) => value.contactId !== undefined || value.email !== undefined, {
-    message: "give a contactId or an email",
-    path: ["contactId"],
-  })
-  .meta({ id: "Event" });
-
-/**
- * An event as a client sends it to `POST /v1/events`, with its date as an ISO string and its
- * properties given (what the bench and the tests send).
- */
-export type EventRequest = z.input<typeof eventSchema> & {
-  timestamp: string;
-  properties: Record<string, unknown>;
-};
-
 export const ingestResultSchema = z
   .object({
     accepted: z.number().int().describe("Events stored by this request."),
     duplicates: z.number().int().describe("Events whose id was already stored: not counted again."),
     contactIds: z.array(z.string()).describe("The contact of each event, in request order."),
+    unscoredTypes: z
+      .array(z.string())
+      .describe(
+        "Types of these events that no published model scores (a typo such as pgae_veiw?): stored, but they count for nothing until a model names them. GET /v1/event-types lists every type seen.",
+      ),
   })
   .meta({ id: "IngestResult" });
 

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { parseTimestamp } from "../io/timestamps.js";
 
 export const configSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(8080).describe("HTTP port (0 picks a free one)."),
@@ -104,6 +105,20 @@ export const configSchema = z.strictObject({
       "smtp://user:pass@host:port (or smtps://) for email alerts; unset: email actions fail to dead letters.",
     ),
   smtpFrom: z.string().default("leadscore@localhost").describe("Sender address of email alerts."),
+  minEventTime: z
+    .string()
+    .default("2000-01-01")
+    .refine((value) => parseTimestamp(value) !== undefined, "not a date: give ISO 8601 (2000-01-01)")
+    .describe("Earliest event time accepted (ISO 8601); an event dated before it gets a 400."),
+  maxClockSkewSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86_400)
+    .default(3600)
+    .describe(
+      "How far after the service's clock an event time may be (a sender's clock running ahead); later ones get a 400.",
+    ),
   bodyLimitBytes: z.coerce
     .number()
     .int()
@@ -173,6 +188,8 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LOG_LEVEL: "logLevel",
   LEADSCORE_DECAY_INTERVAL: "decayIntervalSeconds",
   LEADSCORE_MAX_BATCH: "maxBatch",
+  LEADSCORE_MIN_EVENT_TIME: "minEventTime",
+  LEADSCORE_MAX_CLOCK_SKEW_SECONDS: "maxClockSkewSeconds",
   LEADSCORE_SCORING: "scoring",
   LEADSCORE_SCORING_THREAD: "scoringThread",
   LEADSCORE_SCORING_PASS_EVENTS: "scoringPassEvents",

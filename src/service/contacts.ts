@@ -4,6 +4,7 @@
  * transaction, so a read after the answer sees the new score.
  */
 import type { Kysely } from "kysely";
+import { isoTime } from "../io/timestamps.js";
 import { retriedTransaction } from "../store/conflicts.js";
 import { moveEvents } from "../store/contact-events.js";
 import type { Database } from "../store/database.js";
@@ -64,9 +65,10 @@ export class ContactStore {
         const store = scoringStore(this.database, tx);
         const ids = await resolveContacts(store, updates, nowMs);
         await lockContacts(tx, this.database.dialect, ids);
+        const createdMs = await createdTimes(tx, ids);
         const current = new Map<string, Tables["contacts"]>();
         for (const row of await store.contacts(ids))
-          current.set(row.id, { ...row, created_ms: 0, updated_ms: 0 });
+          current.set(row.id, { ...row, created_ms: createdMs.get(row.id) ?? nowMs, updated_ms: 0 });
         updates.forEach((update, i) => {
           const row = current.get(ids[i]) as Tables["contacts"];
           current.set(ids[i], {
@@ -272,13 +274,26 @@ export class ContactStore {
   }
 }
 
+/** When each contact was created (the hot-path store reads leave it out). */
+async function createdTimes(tx: Kysely<Tables>, ids: readonly string[]): Promise<Map<string, number>> {
+  const created = new Map<string, number>();
+  for (const part of chunks([...new Set(ids)], 500))
+    for (const row of await tx
+      .selectFrom("contacts")
+      .select(["id", "created_ms"])
+      .where("id", "in", part)
+      .execute())
+      created.set(row.id, Number(row.created_ms));
+  return created;
+}
+
 function viewOf(row: Tables["contacts"]): ContactView {
   return {
     id: row.id,
     email: row.email,
     companyId: row.company_id,
     properties: jsonObject(row.properties),
-    createdAt: new Date(row.created_ms).toISOString(),
-    updatedAt: new Date(row.updated_ms).toISOString(),
+    createdAt: isoTime(row.created_ms),
+    updatedAt: isoTime(row.updated_ms),
   };
 }

@@ -50,6 +50,8 @@ export interface IngestStats {
   events: number;
   duplicates: number;
   commits: number;
+  /** Group commits that failed and were retried request by request. */
+  groupRetries: number;
 }
 
 export class EventIngestor {
@@ -58,7 +60,7 @@ export class EventIngestor {
   private flushing = 0;
   /** Groups committed, waiting for their log sync before they are answered. */
   private syncing = 0;
-  readonly stats: IngestStats = { events: 0, duplicates: 0, commits: 0 };
+  readonly stats: IngestStats = { events: 0, duplicates: 0, commits: 0, groupRetries: 0 };
 
   constructor(
     private readonly database: Database,
@@ -119,7 +121,15 @@ export class EventIngestor {
       results = await this.commit(group.map((p) => p.events));
       this.stats.commits++;
     } catch (error) {
-      for (const pending of group) pending.reject(error);
+      if (group.length === 1) {
+        group[0].reject(error);
+        return;
+      }
+      // Validation should have refused whatever failed the commit; should something still get
+      // through, it must fail only its own request. Nothing of the group was stored (one
+      // transaction), so each request alone stores its events once.
+      this.stats.groupRetries++;
+      for (const pending of group) await this.flush([pending]);
       return;
     }
     const logSync = this.database.logSync;

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from "kysely";
 import { type PredictionChange, recordPredictionAlerts } from "../alerts/record-predictions.js";
+import { isoTime } from "../io/timestamps.js";
 import type { PredictiveArtifact } from "../predict/artifact.js";
 import { type ContactHistory, contactFeatures } from "../predict/features.js";
 import { type Factor, type Predictions, predictRows } from "../predict/predictor.js";
@@ -90,7 +91,7 @@ export class PredictionService {
       return {
         model: { key: model.key, version: model.version, kind: model.artifact.kind },
         horizonDays: model.artifact.schema.contacts?.horizonDays ?? 0,
-        asOf: new Date(asOfMs).toISOString(),
+        asOf: isoTime(asOfMs),
         probability: result.probabilities[0],
         tier: result.tiers[0],
         factors: factorViews(result, 0, options.factors),
@@ -99,12 +100,12 @@ export class PredictionService {
               probability: row.probability,
               tier: row.tier,
               version: row.model_version,
-              asOf: new Date(row.as_of_ms).toISOString(),
+              asOf: isoTime(row.as_of_ms),
             }
           : null,
       };
     });
-    return { contactId, asOf: new Date(asOfMs).toISOString(), predictions };
+    return { contactId, asOf: isoTime(asOfMs), predictions };
   }
 
   /** Computes and stores every contact's predictions as of now; one pass at a time per process. */

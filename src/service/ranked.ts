@@ -9,6 +9,7 @@
  * string's meaning, without the HTTP.
  */
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { isoTime } from "../io/timestamps.js";
 import type { Database, Dialect } from "../store/database.js";
 import type { ScoresTable, Tables } from "../store/tables.js";
 import { RequestError } from "./errors.js";
@@ -364,6 +365,6 @@ function itemOf(row: RankedRow): RankedItem {
     matrix: row.matrix,
     mql: row.mql === 1,
     disqualified: row.disqualified === 1,
-    scoredAt: new Date(Number(row.as_of_ms)).toISOString(),
+    scoredAt: isoTime(row.as_of_ms),
   };
 }

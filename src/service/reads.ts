@@ -12,6 +12,7 @@ import {
   parseState,
   type ScoreResult,
 } from "../engine/index.js";
+import { isoTime } from "../io/timestamps.js";
 import type { Dialect } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import type { ContactStore, ContactView } from "./contacts.js";
@@ -123,7 +124,7 @@ export class ScoreReader {
         throw new RequestError(400, "invalid_request", "asOf: before the contact's latest event", [
           {
             field: "asOf",
-            message: `must be on or after ${new Date(state.watermarkMs).toISOString()}, the time of the latest event kept for this contact`,
+            message: `must be on or after ${isoTime(state.watermarkMs)}, the time of the latest event kept for this contact`,
           },
         ]);
       }
@@ -139,7 +140,7 @@ export class ScoreReader {
       );
       scores.push({
         model: { key: model.key, version: model.version },
-        asOf: new Date(asOfMs).toISOString(),
+        asOf: isoTime(asOfMs),
         ...result,
         ledger: await withSenderEventIds(db, result.ledger ?? []),
       });
@@ -165,8 +166,8 @@ export class ScoreReader {
     const entries = rows.slice(0, options.limit).map((row) => ({
       seq: row.seq,
       model: { key: row.model_key, version: row.model_version },
-      at: new Date(row.at_ms).toISOString(),
-      asOf: new Date(row.as_of_ms).toISOString(),
+      at: isoTime(row.at_ms),
+      asOf: isoTime(row.as_of_ms),
       cause: row.cause,
       detail: jsonObject(row.detail),
       total: row.total,

@@ -250,6 +250,14 @@ export function planIdentify(message: SegmentMessage): IdentifyPlan {
   };
 }
 
+/** A group message: the company's record, and the contact it is attached to. */
+export function planGroup(message: SegmentMessage): { company: CompanyUpdate; contactId: string } {
+  return {
+    company: { id: message.groupId as string, properties: companyProperties(message.traits ?? {}) },
+    contactId: contactIdOf(message),
+  };
+}
+
 /** The path of a URL ("https://acme.com/pricing?x=1" -> "/pricing"); a bare path stays itself. */
 export function pathOf(url: string): string | undefined {
   if (url.startsWith("/")) return url.split(/[?#]/, 1)[0];
@@ -328,11 +336,7 @@ export function planSegmentBatch(
         steps.push({ kind: "identify", ...planIdentify(message) });
         break;
       case "group":
-        steps.push({
-          kind: "group",
-          company: { id: message.groupId as string, properties: companyProperties(message.traits ?? {}) },
-          contactId: contactIdOf(message),
-        });
+        steps.push({ kind: "group", ...planGroup(message) });
         break;
       case "alias": {
         const previousId = message.previousId as string;

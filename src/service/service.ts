@@ -15,6 +15,7 @@ import { sqliteStoreOf } from "../store/scoring-store.js";
 import { KeyChecker } from "./api-keys.js";
 import type { ServiceConfig } from "./config.js";
 import { ContactStore } from "./contacts.js";
+import { EventTypes } from "./event-types.js";
 import { EventIngestor } from "./ingest.js";
 import { ModelRegistry } from "./models.js";
 import { rescoreAll } from "./passes.js";
@@ -42,6 +43,7 @@ export class ScoringService {
   readonly ingestor: EventIngestor;
   readonly scorer: QueueScorer;
   readonly contacts: ContactStore;
+  readonly eventTypes: EventTypes;
   readonly publishing: Publishing;
   readonly reader: ScoreReader;
   readonly keys: KeyChecker;
@@ -110,6 +112,7 @@ export class ScoringService {
       this.scorer.kick(),
     );
     this.contacts = new ContactStore(database, this.models, clock);
+    this.eventTypes = new EventTypes(database, this.models);
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);

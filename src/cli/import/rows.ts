@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { type ColumnMapping, type Entity, resolveMapping, type UserMapping } from "../../io/mapping.js";
 import type { RecordSource, Row } from "../../io/source.js";
 import { fieldPath } from "../../server/route.js";
-import { companyUpdateSchema, contactUpdateSchema, eventSchema } from "../../server/schemas.js";
+import type { InputSchemas } from "../../server/schemas.js";
 import { UserError } from "../errors.js";
 import { idText } from "../score/readers.js";
 
@@ -16,15 +16,25 @@ export const KINDS: readonly Kind[] = ["companies", "contacts", "events"];
 
 const ENTITY: Record<Kind, Entity> = { companies: "company", contacts: "contact", events: "event" };
 
-const SCHEMAS = {
-  companies: companyUpdateSchema,
-  contacts: contactUpdateSchema,
-  events: eventSchema,
-} as const;
+/** The API's own schema of each kind. */
+function schemaOf<K extends Kind>(kind: K, inputs: InputSchemas): Schemas[K] {
+  const schemas: Schemas = {
+    companies: inputs.companyUpdate,
+    contacts: inputs.contactUpdate,
+    events: inputs.event,
+  };
+  return schemas[kind];
+}
+
+interface Schemas {
+  companies: InputSchemas["companyUpdate"];
+  contacts: InputSchemas["contactUpdate"];
+  events: InputSchemas["event"];
+}
 
 /** What the API takes (sent as JSON) and what it makes of it (handed to the service directly). */
-export type Body<K extends Kind> = z.input<(typeof SCHEMAS)[K]>;
-export type Parsed<K extends Kind> = z.output<(typeof SCHEMAS)[K]>;
+export type Body<K extends Kind> = z.input<Schemas[K]>;
+export type Parsed<K extends Kind> = z.output<Schemas[K]>;
 
 export interface Item<K extends Kind> {
   line: number;
@@ -71,6 +81,8 @@ export function rowShaper<K extends Kind>(
   kind: K,
   source: RecordSource,
   user: readonly UserMapping[],
+  /** Built with the importer's clock: the same bounds (event times, sizes) as the service's. */
+  inputs: InputSchemas,
 ): RowShaper<K> {
   const mapping = resolveMapping(ENTITY[kind], source.columns, user, source.path);
   checkIdentityColumns(kind, source, mapping);
@@ -87,7 +99,7 @@ export function rowShaper<K extends Kind>(
   const propertyName = new Map<string, string>();
   for (const [name, column] of mapping.renamed)
     if (!name.startsWith("company.") && !propertyName.has(column)) propertyName.set(column, name);
-  const schema = SCHEMAS[kind];
+  const schema: z.ZodType = schemaOf(kind, inputs);
   /** "timestamp", or 'timestamp (column "Event Date")' when the file names it otherwise. */
   const describeField = (path: readonly PropertyKey[]): string => {
     const field = fieldPath("", path);

@@ -2,7 +2,8 @@
 import { describeMapping, parseUserMapping } from "../../io/mapping.js";
 import { openSource } from "../../io/source.js";
 import { openWriter, type RecordWriter } from "../../io/write.js";
-import { ConfigError, loadConfig, type ServiceConfig } from "../../service/config.js";
+import { inputRulesOf, inputSchemas } from "../../server/schemas.js";
+import { ConfigError, configSchema, loadConfig, type ServiceConfig } from "../../service/config.js";
 import { UserError } from "../errors.js";
 import { type ImportRun, importFile } from "./file.js";
 import { startProgress } from "./progress.js";
@@ -88,12 +89,16 @@ export async function runImport(
   const destination = destinationOf(options, env);
   const mappings = options.map.map(parseUserMapping);
 
+  // The service checks again with its own settings; direct imports use the database's.
+  const inputs = inputSchemas(
+    inputRulesOf(destination.mode === "direct" ? destination.config : configSchema.parse({}), Date.now),
+  );
   const shapers: RowShaper<Kind>[] = [];
   let target: Target | undefined;
   let errors: RecordWriter | undefined;
   try {
     for (const { kind, path } of paths)
-      shapers.push(rowShaper(kind, await openSource(path, options.inputFormat), mappings));
+      shapers.push(rowShaper(kind, await openSource(path, options.inputFormat), mappings, inputs));
     errors = options.errors === undefined ? undefined : openWriter(options.errors, "csv", PROBLEM_COLUMNS);
     target =
       destination.mode === "direct"

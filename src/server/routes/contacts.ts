@@ -4,23 +4,23 @@ import type { ContactUpdate } from "../../service/contacts.js";
 import { RequestError } from "../../service/errors.js";
 import { queryBoolean } from "../route.js";
 import {
-  companyUpdateSchema,
   contactParams,
   contactSchema,
   contactScoreSchema,
-  contactUpdateSchema,
   historyEntrySchema,
+  type InputSchemas,
+  idSchema,
   timestampSchema,
 } from "../schemas.js";
 import type { RouteContext } from "./index.js";
 import { predictionSchema } from "./predictive.js";
 
 /** The API says `id`; the store's references say `contactId`. */
-export function toUpdate({ id, ...rest }: z.infer<typeof contactUpdateSchema>): ContactUpdate {
+export function toUpdate({ id, ...rest }: z.infer<InputSchemas["contactUpdate"]>): ContactUpdate {
   return { contactId: id, ...rest };
 }
 
-export function registerContactRoutes({ table, service }: RouteContext): void {
+export function registerContactRoutes({ table, service, inputs }: RouteContext): void {
   const maxBatch = service.config.maxBatch;
   table.add({
     method: "POST",
@@ -28,7 +28,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
     summary: "Create or update one contact (by id or email), then rescore it",
     tag: "contacts",
     scope: "write",
-    body: contactUpdateSchema,
+    body: inputs.contactUpdate,
     responses: { 200: { description: "The contact as stored.", schema: contactSchema } },
     handler: async ({ body }) => (await service.contacts.upsertContacts([toUpdate(body)]))[0],
   });
@@ -41,7 +41,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
       "All or nothing: when any item is invalid, the answer lists each bad item and nothing is written.",
     tag: "contacts",
     scope: "write",
-    body: z.strictObject({ contacts: z.array(contactUpdateSchema).min(1).max(maxBatch) }),
+    body: z.strictObject({ contacts: z.array(inputs.contactUpdate).min(1).max(maxBatch) }),
     responses: {
       200: {
         description: "The contacts as stored, in request order.",
@@ -86,7 +86,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
       "Events and history of the merged contact move to the survivor, whose properties win; the merged id becomes an alias; the survivor is rescored from all its events.",
     tag: "contacts",
     scope: "write",
-    body: z.strictObject({ survivorId: z.string().min(1), mergedId: z.string().min(1) }),
+    body: z.strictObject({ survivorId: idSchema, mergedId: idSchema }),
     responses: {
       200: { description: "The surviving contact.", schema: contactSchema },
       404: { description: "Unknown contact." },
@@ -176,7 +176,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
     summary: "Create or update one company, then rescore its contacts",
     tag: "companies",
     scope: "write",
-    body: companyUpdateSchema,
+    body: inputs.companyUpdate,
     responses: {
       200: {
         description: "How many contacts were rescored.",
@@ -192,7 +192,7 @@ export function registerContactRoutes({ table, service }: RouteContext): void {
     summary: `Create or update up to ${maxBatch} companies in one transaction (all or nothing)`,
     tag: "companies",
     scope: "write",
-    body: z.strictObject({ companies: z.array(companyUpdateSchema).min(1).max(maxBatch) }),
+    body: z.strictObject({ companies: z.array(inputs.companyUpdate).min(1).max(maxBatch) }),
     responses: {
       200: {
         description: "Per company, how many contacts were rescored.",

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { RequestError } from "../../service/errors.js";
 import type { IncomingEvent, IngestResult } from "../../service/ingest.js";
 import type { ScoringService } from "../../service/service.js";
-import { eventSchema, ingestResultSchema } from "../schemas.js";
+import { type InputSchemas, ingestResultSchema } from "../schemas.js";
 import type { RouteContext } from "./index.js";
 
-type ParsedEvent = z.infer<typeof eventSchema>;
+type ParsedEvent = z.infer<InputSchemas["event"]>;
 
 export function toIncoming(event: ParsedEvent, receivedMs: number): IncomingEvent {
   return {
@@ -31,7 +31,13 @@ const waitQuery = z.strictObject({
 const WAIT_DESCRIPTION =
   "Acknowledged once the events are durable (a crash right after loses nothing). Scoring runs next, off the request: `GET /v1/contacts/{id}/score` counts an acknowledged event at once; history and ranked lists follow within moments, or before the answer with `?wait=scored`.";
 
-async function answer(service: ScoringService, result: IngestResult, wait: "stored" | "scored") {
+async function answer(
+  service: ScoringService,
+  events: readonly IncomingEvent[],
+  result: IngestResult,
+  wait: "stored" | "scored",
+) {
+  const unscoredTypes = await service.eventTypes.noteStored(events, result.stored);
   if (wait === "scored") {
     const seconds = service.config.scoredWaitSeconds;
     try {
@@ -44,10 +50,15 @@ async function answer(service: ScoringService, result: IngestResult, wait: "stor
       );
     }
   }
-  return { accepted: result.accepted, duplicates: result.duplicates, contactIds: result.contactIds };
+  return {
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    contactIds: result.contactIds,
+    unscoredTypes,
+  };
 }
 
-export function registerEventRoutes({ table, service }: RouteContext): void {
+export function registerEventRoutes({ table, service, inputs }: RouteContext): void {
   const maxBatch = service.config.maxBatch;
   table.add({
     method: "POST",
@@ -57,7 +68,7 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
     tag: "events",
     scope: "write",
     query: waitQuery,
-    body: eventSchema,
+    body: inputs.event,
     responses: {
       200: {
         description: "Stored (accepted 1) or already known (duplicates 1).",
@@ -68,8 +79,10 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
           "With wait=scored: stored, but not scored within scoredWaitSeconds (no scoring process?).",
       },
     },
-    handler: async ({ body, query }) =>
-      answer(service, await service.ingestor.ingest([toIncoming(body, service.clock())]), query.wait),
+    handler: async ({ body, query }) => {
+      const events = [toIncoming(body, service.clock())];
+      return answer(service, events, await service.ingestor.ingest(events), query.wait);
+    },
   });
   table.add({
     method: "POST",
@@ -80,7 +93,7 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
     tag: "events",
     scope: "write",
     query: waitQuery,
-    body: z.strictObject({ events: z.array(eventSchema).min(1).max(maxBatch) }),
+    body: z.strictObject({ events: z.array(inputs.event).min(1).max(maxBatch) }),
     responses: {
       200: { description: "Counts of stored and duplicate events.", schema: ingestResultSchema },
       504: {
@@ -90,8 +103,34 @@ export function registerEventRoutes({ table, service }: RouteContext): void {
     },
     handler: async ({ body, query }) => {
       const now = service.clock();
-      const result = await service.ingestor.ingest(body.events.map((event) => toIncoming(event, now)));
-      return answer(service, result, query.wait);
+      const events = body.events.map((event) => toIncoming(event, now));
+      return answer(service, events, await service.ingestor.ingest(events), query.wait);
     },
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/event-types",
+    summary: "Every event type stored, with its number of events and the published models that score it",
+    description:
+      "A type that no model scores (scoredBy empty) is stored but counts for nothing: often a typo in the sender (pgae_veiw). Counts every stored event: a full scan, for occasional checks.",
+    tag: "events",
+    scope: "read",
+    responses: {
+      200: {
+        description: "Types in alphabetical order.",
+        schema: z
+          .object({
+            types: z.array(
+              z.object({
+                type: z.string(),
+                events: z.number().int(),
+                scoredBy: z.array(z.object({ key: z.string(), version: z.number().int() })),
+              }),
+            ),
+          })
+          .meta({ id: "EventTypes" }),
+      },
+    },
+    handler: async () => ({ types: await service.eventTypes.list() }),
   });
 }

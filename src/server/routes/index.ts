@@ -2,6 +2,7 @@
 import type { Registry } from "prom-client";
 import type { ScoringService } from "../../service/service.js";
 import type { RouteTable } from "../route.js";
+import type { InputRules, InputSchemas } from "../schemas.js";
 import { registerAlertRoutes } from "./alerts.js";
 import { registerContactRoutes } from "./contacts.js";
 import { registerEventRoutes } from "./events.js";
@@ -15,6 +16,9 @@ export interface RouteContext {
   table: RouteTable;
   service: ScoringService;
   metrics: Registry;
+  /** The validation every write route shares (bounded by the service's settings and clock). */
+  inputs: InputSchemas;
+  inputRules: InputRules;
 }
 
 export const routeModules: Array<(context: RouteContext) => void> = [

@@ -1,6 +1,7 @@
 /** Ranked lists of stored scores, as JSON pages with cursors or as a streamed CSV/JSONL export. */
 import { Readable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
+import type { FastifyBaseLogger } from "fastify";
 import { z } from "zod";
 import { BANDS } from "../../engine/index.js";
 import { csvCell } from "../../io/write.js";
@@ -147,13 +148,26 @@ async function* exportText(
   ranked: RankedScores,
   plan: RankedPlan,
   format: "csv" | "jsonl",
+  log: FastifyBaseLogger,
 ): AsyncGenerator<string> {
   if (format === "csv")
     yield stringify([[...FIXED_BEFORE, ...plan.dimensionIds, ...FIXED_AFTER].map(csvCell)]);
-  for await (const items of ranked.snapshotPages(database, plan)) {
-    yield format === "csv"
-      ? csvLines(plan, items)
-      : items.map((item) => `${JSON.stringify(item)}\n`).join("");
+  let rows = 0;
+  try {
+    for await (const items of ranked.snapshotPages(database, plan)) {
+      yield format === "csv"
+        ? csvLines(plan, items)
+        : items.map((item) => `${JSON.stringify(item)}\n`).join("");
+      rows += items.length;
+    }
+  } catch (error) {
+    // The 200 and the first rows are already sent: the stream errors, Fastify then destroys the
+    // connection before the final chunk, so the client sees a failed download, never a short file.
+    log.error(
+      { err: error, rowsSent: rows, model: plan.model },
+      "score export failed part way: connection aborted",
+    );
+    throw error;
   }
 }
 
@@ -184,7 +198,7 @@ export function registerScoreRoutes({ table, service }: RouteContext): void {
     url: "/v1/scores/export",
     summary: "Every stored score of one model that passes the filters, as CSV (or JSONL), in ranked order",
     description:
-      "Same filters and sort as GET /v1/scores; streamed page by page from one read snapshot, so the file is the list as it was when the export began, whatever is scored meanwhile. CSV columns: contactId, email, total, one per dimension, band, temperature, fitGrade, engagementGrade, matrix, mql, disqualified, scoredAt; cells that a spreadsheet would run as a formula start with an apostrophe.",
+      "Same filters and sort as GET /v1/scores; streamed page by page from one read snapshot, so the file is the list as it was when the export began, whatever is scored meanwhile. CSV columns: contactId, email, total, one per dimension, band, temperature, fitGrade, engagementGrade, matrix, mql, disqualified, scoredAt; cells that a spreadsheet would run as a formula start with an apostrophe. Should the export fail part way (after the 200), the connection is closed before the end of the chunked body, so a client sees an incomplete download (an error), never a short file that looks whole; the log says why.",
     tag: "scores",
     scope: "read",
     query: exportQuerySchema,
@@ -192,7 +206,7 @@ export function registerScoreRoutes({ table, service }: RouteContext): void {
       200: { description: "The scores, one per line after the CSV header.", contentType: "text/csv" },
       404: { description: "The model is not published (or none is)." },
     },
-    handler: async ({ query }, reply) => {
+    handler: async ({ query, request }, reply) => {
       const { format, ...rest } = query;
       // Planned (and so validated) before the first byte: a bad request still gets a JSON 400.
       const plan = await ranked.plan(rest);
@@ -202,7 +216,7 @@ export function registerScoreRoutes({ table, service }: RouteContext): void {
         format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       );
       reply.header("content-disposition", `attachment; filename="${file}"`);
-      return reply.send(Readable.from(exportText(service.database, ranked, plan, format)));
+      return reply.send(Readable.from(exportText(service.database, ranked, plan, format, request.log)));
     },
   });
 }

@@ -10,7 +10,11 @@
 import { z } from "zod";
 import type { ContactView } from "../../service/contacts.js";
 import {
+  contactIdOf,
+  eventTimeMs,
   eventTypeOf,
+  planGroup,
+  planIdentify,
   planSegmentBatch,
   SEGMENT_TYPES,
   type SegmentEnvelope,
@@ -19,53 +23,24 @@ import {
   type SegmentType,
 } from "../../service/segment.js";
 import type { ScoringService } from "../../service/service.js";
-import { timestampSchema } from "../schemas.js";
+import { limitProblem } from "../input-limits.js";
+import {
+  emailSchema,
+  eventTimeProblem,
+  type InputRules,
+  type InputSchemas,
+  idSchema,
+  validText,
+} from "../schemas.js";
 import type { RouteContext } from "./index.js";
-
-const properties = z.record(z.string(), z.unknown());
 
 /** Segment ids are strings; some SDKs send numbers. "" and null read as absent. */
 const optionalId = z
-  .union([z.string().max(256), z.number()])
+  .union([validText(z.string().max(256)), z.number()])
   .nullish()
   .transform((value) => (value === null || value === undefined || value === "" ? undefined : String(value)));
 
-const optionalTime = timestampSchema.nullish().transform((value) => value ?? undefined);
-
-const traitsSchema = z.looseObject({
-  email: z
-    .union([z.email().max(320), z.literal(""), z.null()])
-    .optional()
-    .describe("Becomes the contact's email; must be a valid address (empty or null: ignored)."),
-});
-
-const messageFields = {
-  messageId: optionalId.describe(
-    "Becomes the event id: a message sent again is not counted again. Required for track, page and screen.",
-  ),
-  userId: optionalId.describe("The contact id."),
-  anonymousId: optionalId.describe("Without a userId, the contact is `anon:<anonymousId>`."),
-  timestamp: optionalTime,
-  originalTimestamp: optionalTime,
-  sentAt: optionalTime,
-  context: properties.nullish().transform((value) => value ?? undefined),
-  properties: properties.nullish().transform((value) => value ?? undefined),
-};
-
-const perType = {
-  identify: { traits: traitsSchema.nullish().transform((value) => value ?? undefined) },
-  track: { event: z.string().min(1).max(256) },
-  page: { name: z.string().nullish(), category: z.string().nullish() },
-  screen: { name: z.string().nullish(), category: z.string().nullish() },
-  group: {
-    groupId: z.union([z.string().min(1).max(256), z.number()]).transform(String),
-    traits: properties.nullish().transform((value) => value ?? undefined),
-  },
-  alias: {
-    userId: z.union([z.string().min(1).max(256), z.number()]).transform(String),
-    previousId: z.union([z.string().min(1).max(256), z.number()]).transform(String),
-  },
-} as const;
+const requiredId = z.union([validText(z.string().min(1).max(256)), z.number()]).transform(String);
 
 type Issue = { path: PropertyKey[]; message: string };
 
@@ -88,33 +63,165 @@ function messageIssues(type: SegmentType, message: Record<string, unknown>): Iss
   return issues;
 }
 
-/** The schema of one message type; `type` is required in a batch, optional on its own route. */
-function messageSchema<T extends SegmentType>(type: T, typeRequired: boolean) {
-  const typeField = typeRequired
-    ? z.literal(type)
-    : z
-        .literal(type)
-        .optional()
-        .transform(() => type);
-  return z
-    .looseObject({ type: typeField, ...messageFields, ...perType[type] })
-    .superRefine((message, context) => {
-      for (const issue of messageIssues(type, message)) context.addIssue({ code: "custom", ...issue });
-    });
+/** A planned update's field, as the message's own path: properties.x is traits.x. */
+function messagePath(path: readonly PropertyKey[], traits: PropertyKey[], idField: PropertyKey[]) {
+  const [head, ...rest] = path;
+  if (head === "properties") return [...traits, ...rest];
+  if (head === "id") return idField;
+  if (head === "email" || head === "companyId") return ["traits", head];
+  return [...path];
 }
 
-const batchMessageSchema = z.discriminatedUnion(
-  "type",
-  [
-    messageSchema("identify", true),
-    messageSchema("track", true),
-    messageSchema("page", true),
-    messageSchema("screen", true),
-    messageSchema("group", true),
-    messageSchema("alias", true),
-  ],
-  { error: `must be one of ${SEGMENT_TYPES.join(", ")}` },
-);
+/**
+ * The contact and company updates an identify or a group becomes, checked as /v1/contacts and
+ * /v1/companies check theirs (ids, email, property bounds), so that a batch is refused before
+ * any of it is applied rather than failing half way.
+ */
+function updateIssues(message: SegmentMessage, inputs: InputSchemas): Issue[] {
+  const issues: Issue[] = [];
+  const idField = message.userId !== undefined ? ["userId"] : ["anonymousId"];
+  const check = (schema: z.ZodType, value: unknown, traits: PropertyKey[], id: PropertyKey[]) => {
+    const result = schema.safeParse(value);
+    if (!result.success)
+      for (const issue of result.error.issues)
+        issues.push({ path: messagePath(issue.path, traits, id), message: issue.message });
+  };
+  if (message.type === "identify") {
+    const plan = planIdentify(message);
+    const { contactId, ...rest } = plan.contact;
+    check(inputs.contactUpdate, { id: contactId, ...rest }, ["traits"], idField);
+    if (plan.company)
+      check(inputs.companyUpdate, plan.company, ["traits", "company"], ["traits", "company", "id"]);
+  } else if (message.type === "group") {
+    const plan = planGroup(message);
+    check(inputs.contactUpdate, { id: plan.contactId, companyId: plan.company.id }, ["traits"], idField);
+    check(inputs.companyUpdate, plan.company, ["traits"], ["groupId"]);
+  } else if (message.type === "alias") {
+    check(idSchema, contactIdOf(message), [], idField);
+  } else if (message.messageId !== undefined) {
+    check(idSchema, contactIdOf(message), [], idField);
+  }
+  return issues;
+}
+
+/**
+ * An event dated by `originalTimestamp` corrected for the sender's clock (eventTimeMs) must
+ * land in the accepted range too: checked once the batch's sentAt is known.
+ */
+function correctedTimeIssue(
+  message: SegmentMessage,
+  envelope: SegmentEnvelope,
+  rules: InputRules,
+): Issue | undefined {
+  if (message.type !== "track" && message.type !== "page" && message.type !== "screen") return undefined;
+  if (message.timestamp !== undefined || message.originalTimestamp === undefined) return undefined;
+  const ms = eventTimeMs(message, envelope);
+  const problem = eventTimeProblem(undefined, ms, rules);
+  return problem === undefined
+    ? undefined
+    : { path: ["originalTimestamp"], message: `corrected for the sender's clock (sentAt), ${problem}` };
+}
+
+/** Checks that read the parsed message run only once every field of it is valid. */
+const valid = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
+
+/** The schemas of Segment messages, bounded as every other write route is. */
+function segmentSchemas(inputs: InputSchemas, rules: InputRules, maxBatch: number) {
+  const optionalTime = inputs.eventTime.nullish().transform((value) => value ?? undefined);
+  const optionalObject = inputs.bounded.nullish().transform((value) => value ?? undefined);
+  const traitsSchema = z
+    .looseObject({
+      email: z
+        .union([emailSchema, z.literal(""), z.null()])
+        .optional()
+        .describe("Becomes the contact's email; must be a valid address (empty or null: ignored)."),
+    })
+    .superRefine((traits, context) => {
+      const problem = limitProblem(traits, rules.limits);
+      if (problem) context.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    });
+  const messageFields = {
+    messageId: optionalId.describe(
+      "Becomes the event id: a message sent again is not counted again. Required for track, page and screen.",
+    ),
+    userId: optionalId.describe("The contact id."),
+    anonymousId: optionalId.describe("Without a userId, the contact is `anon:<anonymousId>`."),
+    timestamp: optionalTime,
+    originalTimestamp: optionalTime,
+    sentAt: optionalTime,
+    context: optionalObject,
+    properties: optionalObject,
+  };
+  const perType = {
+    identify: { traits: traitsSchema.nullish().transform((value) => value ?? undefined) },
+    track: { event: validText(z.string().min(1).max(256)) },
+    page: { name: z.string().max(1024).nullish(), category: z.string().max(1024).nullish() },
+    screen: { name: z.string().max(1024).nullish(), category: z.string().max(1024).nullish() },
+    group: { groupId: requiredId, traits: optionalObject },
+    alias: { userId: requiredId, previousId: requiredId },
+  } as const;
+
+  /** The schema of one message type; `type` is required in a batch, optional on its own route. */
+  function messageSchema<T extends SegmentType>(type: T, typeRequired: boolean) {
+    const typeField = typeRequired
+      ? z.literal(type)
+      : z
+          .literal(type)
+          .optional()
+          .transform(() => type);
+    return z
+      .looseObject({ type: typeField, ...messageFields, ...perType[type] })
+      .superRefine((message, context) => {
+        for (const issue of messageIssues(type, message)) context.addIssue({ code: "custom", ...issue });
+      })
+      .superRefine(
+        (message, context) => {
+          for (const issue of updateIssues(message as SegmentMessage, inputs))
+            context.addIssue({ code: "custom", ...issue });
+        },
+        { when: valid },
+      );
+  }
+
+  const batchMessageSchema = z.discriminatedUnion(
+    "type",
+    [
+      messageSchema("identify", true),
+      messageSchema("track", true),
+      messageSchema("page", true),
+      messageSchema("screen", true),
+      messageSchema("group", true),
+      messageSchema("alias", true),
+    ],
+    { error: `must be one of ${SEGMENT_TYPES.join(", ")}` },
+  );
+
+  const batch = z
+    .looseObject({
+      batch: z.array(batchMessageSchema).max(maxBatch),
+      context: optionalObject,
+      sentAt: optionalTime,
+    })
+    .superRefine(
+      (body, context) => {
+        const envelope = { receivedMs: rules.clock(), sentAt: body.sentAt };
+        body.batch.forEach((message, i) => {
+          const issue = correctedTimeIssue(message as SegmentMessage, envelope, rules);
+          if (issue) context.addIssue({ code: "custom", ...issue, path: ["batch", i, ...issue.path] });
+        });
+      },
+      { when: valid },
+    );
+  const single = (type: SegmentType) =>
+    messageSchema(type, false).superRefine(
+      (message, context) => {
+        const issue = correctedTimeIssue(message as SegmentMessage, { receivedMs: rules.clock() }, rules);
+        if (issue) context.addIssue({ code: "custom", ...issue });
+      },
+      { when: valid },
+    );
+  return { batch, single };
+}
 
 const resultSchema = z
   .object({
@@ -124,6 +231,9 @@ const resultSchema = z
     duplicates: z.number().int().describe("Events whose messageId was already stored: not counted again."),
     contacts: z.number().int().describe("Contacts updated by identify and group messages."),
     merged: z.number().int().describe("Contacts merged into another (identify with both ids, alias)."),
+    unscoredTypes: z
+      .array(z.string())
+      .describe("Event types of this request that no published model scores (stored, never counted)."),
   })
   .meta({ id: "SegmentResult" });
 
@@ -151,6 +261,8 @@ async function applyStep(service: ScoringService, step: SegmentStep, result: Seg
       const ingested = await service.ingestor.ingest(step.events);
       result.accepted += ingested.accepted;
       result.duplicates += ingested.duplicates;
+      for (const type of await service.eventTypes.noteStored(step.events, ingested.stored))
+        if (!result.unscoredTypes.includes(type)) result.unscoredTypes.push(type);
       return;
     }
     case "identify": {
@@ -207,6 +319,7 @@ async function applyMessages(
     duplicates: 0,
     contacts: 0,
     merged: 0,
+    unscoredTypes: [],
   };
   for (const step of planSegmentBatch(messages, envelope)) await applyStep(service, step, result);
   return result;
@@ -221,8 +334,9 @@ const SINGLE_ROUTES: Record<SegmentType, string> = {
   alias: "Merge a previous id's contact into a user (Segment alias)",
 };
 
-export function registerSegmentRoutes({ table, service }: RouteContext): void {
+export function registerSegmentRoutes({ table, service, inputs, inputRules }: RouteContext): void {
   const maxBatch = service.config.maxBatch;
+  const schemas = segmentSchemas(inputs, inputRules, maxBatch);
   const responses = {
     200: { description: "Applied; Segment's answer plus counts.", schema: resultSchema },
   };
@@ -236,15 +350,11 @@ export function registerSegmentRoutes({ table, service }: RouteContext): void {
       "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name or password, or a Bearer key; without either, `writeKey` in the body (the body then held to 512 KiB). Bodies may be gzip or deflate compressed, labelled application/json, application/x-www-form-urlencoded (RudderStack) or text/plain (beacons). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; see the README for the mapping.",
     tag: "segment",
     scope: "write",
-    body: z.looseObject({
-      batch: z.array(batchMessageSchema).max(maxBatch),
-      context: properties.nullish().transform((value) => value ?? undefined),
-      sentAt: optionalTime,
-    }),
+    body: schemas.batch,
     responses,
     handler: async ({ body }) =>
       applyMessages(service, body.batch as SegmentMessage[], {
-        receivedMs: Date.now(),
+        receivedMs: service.clock(),
         sentAt: body.sentAt,
         context: body.context,
       }),
@@ -258,10 +368,10 @@ export function registerSegmentRoutes({ table, service }: RouteContext): void {
       description: `One Segment ${type} message (its type may be left out). Same mapping as in /v1/batch.`,
       tag: "segment",
       scope: "write",
-      body: messageSchema(type, false),
+      body: schemas.single(type),
       responses,
       handler: async ({ body }) =>
-        applyMessages(service, [body as SegmentMessage], { receivedMs: Date.now() }),
+        applyMessages(service, [body as SegmentMessage], { receivedMs: service.clock() }),
     });
   }
 }
