@@ -315,7 +315,15 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
     });
     expect(again).toEqual({
       status: 200,
-      body: { success: true, received: 2, accepted: 0, duplicates: 2, contacts: 0, merged: 0 },
+      body: {
+        success: true,
+        received: 2,
+        accepted: 0,
+        duplicates: 2,
+        contacts: 0,
+        merged: 0,
+        mergeCandidates: 0,
+      },
     });
     expect((await ledgerOf("user-1")).ledger.find((entry) => entry.ruleId === "visit")?.occurrences).toBe(1);
   });
@@ -355,7 +363,15 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
     });
     expect(track).toEqual({
       status: 200,
-      body: { success: true, received: 1, accepted: 1, duplicates: 0, contacts: 0, merged: 0 },
+      body: {
+        success: true,
+        received: 1,
+        accepted: 1,
+        duplicates: 0,
+        contacts: 0,
+        merged: 0,
+        mergeCandidates: 0,
+      },
     });
     expect(
       (

@@ -64,6 +64,7 @@ describe("leadscore serve --demo", () => {
     const first = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
     expect(first.output()).toMatch(/120 contacts, \d+ events scored/);
     expect(first.key).toBeDefined();
+    expect(first.output()).toMatch(/demo API key \(admin scope/);
     const auth = { authorization: `Bearer ${first.key}` };
     const health = await fetch(`${first.url}/health`);
     expect(await health.json()).toMatchObject({ status: "ok", database: "sqlite" });
@@ -97,9 +98,12 @@ describe("leadscore serve --demo", () => {
       expect.objectContaining({ id, name: "crm sync", scope: "read", revokedAt: null }),
     ]);
     expect(listed.stdout).not.toContain(key);
-    const bad = await ws.run("keys", "create", "--name", "x", "--scope", "admin", ...data);
+    const bad = await ws.run("keys", "create", "--name", "x", "--scope", "owner", ...data);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--scope must be one of read, write/);
+    expect(bad.stderr).toMatch(/--scope must be one of ingest, read, write, admin/);
+    const help = await ws.run("keys", "create", "--help");
+    for (const scope of ["ingest", "read", "write", "admin"])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${scope} +\\S`));
 
     const served = await serve(ws.dir, ["--data-dir", join(ws.dir, "keys-data")]);
     expect(

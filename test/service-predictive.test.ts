@@ -137,7 +137,7 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
     expect((await svc.call("GET", "/v1/predictive/models")).body.models).toEqual([]);
   });
 
-  it("uploads, lists and publishes versions (write scope)", async () => {
+  it("uploads, lists and publishes versions (admin scope)", async () => {
     const denied = await svc.call("POST", "/v1/predictive/models/pm/versions", files.artifact, svc.readKey);
     expect(denied.status).toBe(403);
     const none = await svc.call("GET", "/v1/contacts/c000001/prediction");

@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, built from the route table (so it always matches the routes). */
 import { z } from "zod";
+import { scopesAllowing } from "../service/api-keys.js";
 import type { RegisteredRoute } from "./route.js";
 import { errorSchema } from "./route.js";
 
@@ -27,6 +28,14 @@ function parameters(schema: z.ZodType | undefined, where: "path" | "query"): unk
   }));
 }
 
+/** The route's description, ending with the key scopes it accepts. */
+function describeRoute(spec: RegisteredRoute["spec"]): string {
+  const scopes = spec.scope
+    ? `Scope: \`${spec.scope}\` (keys with the ${scopesAllowing(spec.scope).join(", ")} scope may call it).`
+    : "";
+  return [spec.description ?? "", scopes].filter(Boolean).join("\n\n");
+}
+
 export function openApiDocument(
   routes: readonly RegisteredRoute[],
   version: string,
@@ -48,7 +57,10 @@ export function openApiDocument(
         ? { 400: "The request is invalid: every bad field is named." }
         : {}),
       ...(spec.scope
-        ? { 401: "No API key, or an unknown or revoked one.", 403: "The key lacks the scope." }
+        ? {
+            401: "No API key, or an unknown or revoked one.",
+            403: `The key's scope is not one of ${scopesAllowing(spec.scope).join(", ")}.`,
+          }
         : {}),
     };
     for (const [status, description] of Object.entries(errors)) {
@@ -64,7 +76,7 @@ export function openApiDocument(
     paths[path][method.toLowerCase()] = {
       operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
+      ...(spec.description || spec.scope ? { description: describeRoute(spec) } : {}),
       tags: [spec.tag],
       ...(spec.scope
         ? { security: [{ bearer: [] }, { basic: [] }], "x-scope": spec.scope }
@@ -83,7 +95,8 @@ export function openApiDocument(
       version,
       description:
         "Explainable lead scoring: ingest contacts and events, read scores with every point explained, publish models. " +
-        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name of HTTP Basic auth (what Segment SDKs send).",
+        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name of HTTP Basic auth (what Segment SDKs send). " +
+        "A key has one scope: `ingest` (events and Segment calls), `read`, `write` (ingest, reads, contact and company upserts) or `admin` (everything); each route names the scope it needs (`x-scope`).",
     },
     servers: [{ url: "/" }],
     components: {

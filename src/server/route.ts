@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { allows, type Scope } from "../service/api-keys.js";
+import { allows, type Scope, scopesAllowing } from "../service/api-keys.js";
 import { type FieldIssue, RequestError } from "../service/errors.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -34,7 +34,14 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   textBody?: string[];
   responses: Record<number, ResponseSpec>;
   handler: (
-    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; request: FastifyRequest },
+    input: {
+      params: z.infer<P>;
+      query: z.infer<Q>;
+      body: z.infer<B>;
+      request: FastifyRequest;
+      /** The scope of the caller's key (null on public routes): some answers depend on it. */
+      scope: Scope | null;
+    },
     reply: FastifyReply,
   ) => Promise<unknown>;
 }
@@ -94,8 +101,9 @@ export class RouteTable {
       method: spec.method,
       url: spec.url,
       handler: async (request, reply) => {
+        let scope: Scope | null = null;
         if (spec.scope) {
-          const scope = await authenticate(request);
+          scope = await authenticate(request);
           if (scope === null) {
             reply.header("www-authenticate", 'Bearer realm="leadscore"');
             throw new RequestError(
@@ -108,14 +116,14 @@ export class RouteTable {
             throw new RequestError(
               403,
               "forbidden",
-              `this API key has the ${scope} scope; this route needs ${spec.scope}`,
+              `this API key has the ${scope} scope; this route needs a key with the ${scopesAllowing(spec.scope).join(" or ")} scope`,
             );
           }
         }
         const params = parsePart(spec.params, request.params, "params");
         const query = parsePart(spec.query, request.query, "query");
         const body = parsePart(spec.body, request.body, "body");
-        return spec.handler({ params, query, body, request }, reply);
+        return spec.handler({ params, query, body, request, scope }, reply);
       },
     });
   }

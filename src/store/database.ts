@@ -21,6 +21,7 @@ import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
 import { statesBySeq } from "./migrations/010-states-by-seq.js";
 import { ingestFunction } from "./migrations/011-ingest-function.js";
 import { statesFillfactor } from "./migrations/012-states-fillfactor.js";
+import { scopes } from "./migrations/013-scopes.js";
 import { preparingPool } from "./pg-prepared.js";
 import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
@@ -84,6 +85,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "010-states-by-seq": statesBySeq(),
     "011-ingest-function": ingestFunction(dialect),
     "012-states-fillfactor": statesFillfactor(dialect),
+    "013-scopes": scopes(dialect),
   };
 }
 
