@@ -7,6 +7,7 @@
  * alerts once, to a real webhook receiver.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RECEIVER_ALLOWED } from "./helpers/alerts.js";
 import { Workspace, type Workspace as Ws } from "./helpers/cli.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 import { startReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
@@ -110,7 +111,7 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
     receiver = await startReceiver();
     svc = await startTestService(
       backend,
-      { alertRetryBaseMs: 40, alertRetryMaxMs: 200 },
+      { ...RECEIVER_ALLOWED, alertRetryBaseMs: 40, alertRetryMaxMs: 200 },
       { clock: () => Date.parse(AS_OF) },
     );
     await load(svc);
