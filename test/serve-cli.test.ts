@@ -4,7 +4,7 @@
  * keeps its data across restarts. Also `leadscore keys`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_ENV_VARS, configSchema } from "../src/service/config.js";
@@ -45,6 +45,17 @@ function serve(dir: string, args: string[]): Promise<Served> {
   });
 }
 
+/**
+ * The data folder holds emails and a key: it must be 0700 and every file in it 0600. Returns the
+ * files seen (the modes are checked here).
+ */
+function privateModes(dir: string): { files: string[] } {
+  expect((statSync(dir).mode & 0o777).toString(8), dir).toBe("700");
+  const files = readdirSync(dir);
+  for (const name of files) expect((statSync(join(dir, name)).mode & 0o777).toString(8), name).toBe("600");
+  return { files };
+}
+
 function stop(served: Served): Promise<number | null> {
   return new Promise((resolve) => {
     served.child.removeAllListeners("exit");
@@ -76,7 +87,12 @@ describe("leadscore serve --demo", () => {
     expect(score.status).toBe(200);
     const body = (await score.json()) as { scores: { ledger: unknown[] }[] };
     expect(body.scores[0].ledger.length).toBeGreaterThan(0);
+    const running = privateModes(join(ws.dir, "data"));
+    expect(running.files).toEqual(
+      expect.arrayContaining(["demo-api-key.txt", "leadscore.db", "leadscore.db-wal"]),
+    );
     expect(await stop(first)).toBe(0);
+    expect(privateModes(join(ws.dir, "data")).files).toContain("event-ids.bin");
 
     const second = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
     expect(second.output()).toMatch(/already has contacts/);
