@@ -1,6 +1,9 @@
+import { editDistance } from "../model/suggest.js";
+
 /**
- * The known name closest to a mistyped one: the smallest edit distance, then the longest
- * common beginning (a typo seldom hits the first letters), then the earlier name.
+ * The known name closest to a mistyped one, however far (model/suggest.ts's `closest` keeps only
+ * plausible typos; a command line always gets a suggestion): the smallest edit distance, then
+ * the longest common beginning (a typo seldom hits the first letters), then the earlier name.
  */
 export function nearestName(typed: string, names: readonly string[]): string | undefined {
   const word = typed.toLowerCase();
@@ -21,16 +24,4 @@ function commonPrefix(a: string, b: string): number {
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
   return i;
-}
-
-/** Levenshtein distance, one row at a time. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
 }
