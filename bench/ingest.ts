@@ -310,7 +310,7 @@ function childEnv(database: BenchDatabase): NodeJS.ProcessEnv {
 function createKey(database: BenchDatabase): string {
   const out = execFileSync(
     process.execPath,
-    [CLI, "keys", "create", "--name", "ingest bench", "--scope", "write"],
+    [CLI, "keys", "create", "--name", "ingest bench", "--scope", "admin"],
     { env: childEnv(database), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   const key = out.trim().split("\n").at(-1) ?? "";

@@ -5,7 +5,7 @@
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../src/server/start.js";
-import { ALERT_MODEL, triggerFile } from "./helpers/alerts.js";
+import { ALERT_MODEL, RECEIVER_ALLOWED, triggerFile } from "./helpers/alerts.js";
 import { POSTGRES_URL, startTestService, type TestService } from "./helpers/service.js";
 import { eventually, startReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 
@@ -22,7 +22,7 @@ describe.skipIf(!POSTGRES_URL)("alerts with two processes on one PostgreSQL", ()
   it("decides each alert once and delivers it once, both processes sharing the work", async () => {
     receiver = await startReceiver();
     receiver.delayMs = 40;
-    a = await startTestService("postgres");
+    a = await startTestService("postgres", RECEIVER_ALLOWED);
     b = await startServer(a.config, { logger: pino({ level: "silent" }) });
     expect((await a.call("POST", "/v1/models/alerts/versions", ALERT_MODEL)).status).toBe(201);
     expect((await a.call("POST", "/v1/models/alerts/versions/1/publish")).status).toBe(202);

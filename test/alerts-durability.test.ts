@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/database.js";
-import { ALERT_MODEL, triggerFile } from "./helpers/alerts.js";
+import { ALERT_MODEL, RECEIVER_ALLOWED_ENV, triggerFile } from "./helpers/alerts.js";
 import {
   type ChildDatabase,
   childDatabases,
@@ -23,6 +23,7 @@ process.env.LEADSCORE_ALERT_TIMEOUT_MS = "400";
 process.env.LEADSCORE_ALERT_RETRY_BASE_MS = "50";
 process.env.LEADSCORE_ALERT_RETRY_MAX_MS = "400";
 process.env.LEADSCORE_ALERT_MAX_ATTEMPTS = "1000";
+process.env.LEADSCORE_WEBHOOK_ALLOWED_TARGETS = RECEIVER_ALLOWED_ENV.LEADSCORE_WEBHOOK_ALLOWED_TARGETS;
 
 /** A fresh database for a child process, dropped when the file's tests are done. */
 const childDatabase = childDatabases();

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALERT_MODEL, SECRET, triggerFile } from "./helpers/alerts.js";
+import { ALERT_MODEL, RECEIVER_ALLOWED, SECRET, triggerFile } from "./helpers/alerts.js";
 import { ROOT } from "./helpers/cli.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 import { eventually, startReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
@@ -53,6 +53,7 @@ describe.each(BACKENDS)("alerts on %s", (backend) => {
     receiver = await startReceiver();
     verify = (await import(pathToFileURL(EXAMPLE).href)).verifyLeadscoreSignature as Verify;
     svc = await startTestService(backend, {
+      ...RECEIVER_ALLOWED,
       alertTimeoutMs: 300,
       alertMaxAttempts: 6,
       alertRetryBaseMs: 40,

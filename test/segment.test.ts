@@ -323,6 +323,7 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
         contacts: 0,
         merged: 0,
         unscoredTypes: [],
+        mergeCandidates: 0,
       },
     });
     expect((await ledgerOf("user-1")).ledger.find((entry) => entry.ruleId === "visit")?.occurrences).toBe(1);
@@ -371,6 +372,7 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
         contacts: 0,
         merged: 0,
         unscoredTypes: [],
+        mergeCandidates: 0,
       },
     });
     expect(

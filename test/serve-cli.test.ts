@@ -4,7 +4,7 @@
  * keeps its data across restarts. Also `leadscore keys`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_ENV_VARS, configSchema } from "../src/service/config.js";
@@ -45,6 +45,17 @@ function serve(dir: string, args: string[]): Promise<Served> {
   });
 }
 
+/**
+ * The data folder holds emails and a key: it must be 0700 and every file in it 0600. Returns the
+ * files seen (the modes are checked here).
+ */
+function privateModes(dir: string): { files: string[] } {
+  expect((statSync(dir).mode & 0o777).toString(8), dir).toBe("700");
+  const files = readdirSync(dir);
+  for (const name of files) expect((statSync(join(dir, name)).mode & 0o777).toString(8), name).toBe("600");
+  return { files };
+}
+
 function stop(served: Served): Promise<number | null> {
   return new Promise((resolve) => {
     served.child.removeAllListeners("exit");
@@ -64,6 +75,7 @@ describe("leadscore serve --demo", () => {
     const first = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
     expect(first.output()).toMatch(/120 contacts, \d+ events scored/);
     expect(first.key).toBeDefined();
+    expect(first.output()).toMatch(/demo API key \(admin scope/);
     const auth = { authorization: `Bearer ${first.key}` };
     const health = await fetch(`${first.url}/health`);
     expect(await health.json()).toMatchObject({ status: "ok", database: "sqlite" });
@@ -75,7 +87,12 @@ describe("leadscore serve --demo", () => {
     expect(score.status).toBe(200);
     const body = (await score.json()) as { scores: { ledger: unknown[] }[] };
     expect(body.scores[0].ledger.length).toBeGreaterThan(0);
+    const running = privateModes(join(ws.dir, "data"));
+    expect(running.files).toEqual(
+      expect.arrayContaining(["demo-api-key.txt", "leadscore.db", "leadscore.db-wal"]),
+    );
     expect(await stop(first)).toBe(0);
+    expect(privateModes(join(ws.dir, "data")).files).toContain("event-ids.bin");
 
     const second = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
     expect(second.output()).toMatch(/already has contacts/);
@@ -97,9 +114,12 @@ describe("leadscore serve --demo", () => {
       expect.objectContaining({ id, name: "crm sync", scope: "read", revokedAt: null }),
     ]);
     expect(listed.stdout).not.toContain(key);
-    const bad = await ws.run("keys", "create", "--name", "x", "--scope", "admin", ...data);
+    const bad = await ws.run("keys", "create", "--name", "x", "--scope", "owner", ...data);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--scope must be one of read, write/);
+    expect(bad.stderr).toMatch(/--scope must be one of ingest, read, write, admin/);
+    const help = await ws.run("keys", "create", "--help");
+    for (const scope of ["ingest", "read", "write", "admin"])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${scope} +\\S`));
 
     const served = await serve(ws.dir, ["--data-dir", join(ws.dir, "keys-data")]);
     expect(

@@ -7,6 +7,7 @@
  * alerts once, to a real webhook receiver.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RECEIVER_ALLOWED } from "./helpers/alerts.js";
 import { Workspace, type Workspace as Ws } from "./helpers/cli.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 import { startReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
@@ -112,7 +113,7 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
       backend,
       // The demo's events run past AS_OF (the service's "now"): accepted as a sender's clock
       // ahead by up to 120 days would be.
-      { alertRetryBaseMs: 40, alertRetryMaxMs: 200, maxClockSkewSeconds: 120 * 86_400 },
+      { ...RECEIVER_ALLOWED, alertRetryBaseMs: 40, alertRetryMaxMs: 200, maxClockSkewSeconds: 120 * 86_400 },
       { clock: () => Date.parse(AS_OF) },
     );
     await load(svc);
@@ -139,7 +140,7 @@ describe.each(BACKENDS)("predictive models in the service (%s)", (backend) => {
     expect((await svc.call("GET", "/v1/predictive/models")).body.models).toEqual([]);
   });
 
-  it("uploads, lists and publishes versions (write scope)", async () => {
+  it("uploads, lists and publishes versions (admin scope)", async () => {
     const denied = await svc.call("POST", "/v1/predictive/models/pm/versions", files.artifact, svc.readKey);
     expect(denied.status).toBe(403);
     const none = await svc.call("GET", "/v1/contacts/c000001/prediction");

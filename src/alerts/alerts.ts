@@ -5,9 +5,10 @@
  */
 import type { Kysely } from "kysely";
 import { isoTime } from "../io/timestamps.js";
-import { notFound, RequestError } from "../service/errors.js";
+import { type FieldIssue, notFound, RequestError } from "../service/errors.js";
 import type { Tables } from "../store/tables.js";
-import { parseTriggerFile, TriggerFileError } from "./triggers.js";
+import { ALLOW_HINT, hostProblem, NOTHING_ALLOWED, type TargetAllowList } from "./targets.js";
+import { parseTriggerFile, type Trigger, TriggerFileError } from "./triggers.js";
 
 export interface TriggerVersionView {
   version: number;
@@ -50,19 +51,37 @@ function deliveryView(row: Tables["alert_outbox"]): DeliveryView {
   };
 }
 
+/** Webhook URLs whose host is refused (targets.ts), named by trigger and URL. */
+function refusedWebhooks(triggers: readonly Trigger[], allow: TargetAllowList): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  triggers.forEach((trigger, i) => {
+    trigger.actions.forEach((action, j) => {
+      if (!("webhook" in action)) return;
+      const problem = hostProblem(new URL(action.webhook.url).hostname, allow);
+      if (problem)
+        issues.push({
+          field: `triggers.${i}.actions.${j}.webhook.url`,
+          message: `trigger "${trigger.id}": the webhook URL ${action.webhook.url} is refused: ${problem}; ${ALLOW_HINT}`,
+        });
+    });
+  });
+  return issues;
+}
+
 export class Alerts {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly clock: () => number = Date.now,
     /** Called after a replay so the worker looks at once. */
     private readonly onReplay: () => void = () => undefined,
+    private readonly allowedTargets: TargetAllowList = NOTHING_ALLOWED,
   ) {}
 
   /** Stores a new version of the trigger file (validated first; nothing stored when invalid). */
   async upload(source: string): Promise<TriggerVersionView> {
-    let ids: string[];
+    let triggers: Trigger[];
     try {
-      ids = parseTriggerFile(source).triggers.map((t) => t.id);
+      triggers = parseTriggerFile(source).triggers;
     } catch (error) {
       if (!(error instanceof TriggerFileError)) throw error;
       throw new RequestError(
@@ -76,6 +95,9 @@ export class Alerts {
         })),
       );
     }
+    const refused = refusedWebhooks(triggers, this.allowedTargets);
+    if (refused.length > 0) throw new RequestError(422, "invalid_triggers", refused[0].message, refused);
+    const ids = triggers.map((t) => t.id);
     const created_ms = this.clock();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { Database } from "../store/database.js";
 import type { Tables } from "../store/tables.js";
 import type { AlertPayload } from "./record.js";
+import type { TargetAllowList } from "./targets.js";
 import { type AttemptResult, sendWebhook, type WebhookTarget } from "./webhook.js";
 
 export interface DeliveryOptions {
@@ -20,6 +21,8 @@ export interface DeliveryOptions {
   /** Deliveries in flight at once. */
   concurrency: number;
   timeoutMs: number;
+  /** Webhook targets let through although private or local (targets.ts). */
+  allowedTargets?: TargetAllowList;
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -153,7 +156,11 @@ export class DeliveryWorker {
     const payload = JSON.parse(row.payload) as AlertPayload;
     if (row.kind === "webhook") {
       const target = JSON.parse(row.target) as WebhookTarget;
-      return sendWebhook(target, payload, { timeoutMs: this.options.timeoutMs, nowMs: this.clock() });
+      return sendWebhook(target, payload, {
+        timeoutMs: this.options.timeoutMs,
+        nowMs: this.clock(),
+        allow: this.options.allowedTargets,
+      });
     }
     if (!this.email)
       return { ok: false, error: "email is not configured (set smtpUrl / LEADSCORE_SMTP_URL)" };

@@ -17,6 +17,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { locate } from "../model/locate.js";
+import { yamlData } from "../model/yaml-data.js";
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const STAGES = ["subscriber", "lead", "mql", "sql", "customer"] as const;
@@ -192,7 +193,9 @@ export function parseTriggerFile(text: string): TriggerFile {
       }),
     );
   }
-  const parsed = triggerFileSchema.safeParse(doc.toJS() ?? {});
+  const read = yamlData(doc);
+  if (!read.ok) throw new TriggerFileError([{ path: "(file)", message: read.message }]);
+  const parsed = triggerFileSchema.safeParse(read.data ?? {});
   if (parsed.success) return parsed.data;
   throw new TriggerFileError(
     parsed.error.issues.map((issue) => {

@@ -1,10 +1,15 @@
 /**
  * Sending one webhook: the JSON body (or a Slack-compatible message), signed with HMAC-SHA256
  * over "<timestamp>.<body>" in the `Leadscore-Signature: t=<unix seconds>,v1=<hex>` header, with
- * a timeout, and without following redirects (a 3xx answer is a failed attempt).
+ * a timeout, and without following redirects (a 3xx answer is a failed attempt). Only targets
+ * that targets.ts allows are called, checked on the address actually connected to.
  */
 import { createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { guardedLookup, TargetRefusedError } from "./guarded-lookup.js";
 import type { AlertPayload } from "./record.js";
+import { ALLOW_HINT, hostProblem, NOTHING_ALLOWED, type TargetAllowList } from "./targets.js";
 
 export const SIGNATURE_HEADER = "leadscore-signature";
 export const DELIVERY_HEADER = "leadscore-delivery";
@@ -43,35 +48,65 @@ export function webhookBody(target: WebhookTarget, payload: AlertPayload): strin
   return JSON.stringify(target.format === "slack" ? slackMessage(payload) : payload);
 }
 
+/** One POST; resolves with the status, or rejects with the connection's error. */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  options: { timeoutMs: number; allow: TargetAllowList },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const request = send(
+      url,
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(options.allow),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      },
+      (response) => {
+        // The body is not needed; reading it frees the connection.
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 export async function sendWebhook(
   target: WebhookTarget,
   payload: AlertPayload,
-  options: { timeoutMs: number; nowMs: number },
+  options: { timeoutMs: number; nowMs: number; allow?: TargetAllowList },
 ): Promise<AttemptResult> {
+  const allow = options.allow ?? NOTHING_ALLOWED;
+  const url = new URL(target.url);
+  // A literal address never reaches the lookup, and a refused name is refused unresolved.
+  const refused = hostProblem(url.hostname, allow);
+  if (refused) return { ok: false, error: `refused target: ${refused}; ${ALLOW_HINT}` };
   const body = webhookBody(target, payload);
   const timestamp = Math.floor(options.nowMs / 1000);
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": "leadscore-webhooks/1",
+    [SIGNATURE_HEADER]: signatureHeader(target.secret, body, timestamp),
+    [DELIVERY_HEADER]: payload.id,
+  };
   try {
-    const response = await fetch(target.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "leadscore-webhooks/1",
-        [SIGNATURE_HEADER]: signatureHeader(target.secret, body, timestamp),
-        [DELIVERY_HEADER]: payload.id,
-      },
-      body,
-    });
-    // The body is not needed; reading it frees the connection.
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-    if (response.status >= 300 && response.status < 400)
-      return { ok: false, error: `HTTP ${response.status}: redirects are not followed` };
-    return { ok: false, error: `HTTP ${response.status}` };
+    // Redirects are never followed: node:http does not.
+    const status = await post(url, headers, body, { timeoutMs: options.timeoutMs, allow });
+    if (status >= 200 && status < 300) return { ok: true, status };
+    if (status >= 300 && status < 400)
+      return { ok: false, error: `HTTP ${status}: redirects are not followed` };
+    return { ok: false, error: `HTTP ${status}` };
   } catch (error) {
-    const err = error as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === "TimeoutError") return { ok: false, error: `no answer in ${options.timeoutMs} ms` };
-    return { ok: false, error: err.cause?.code ?? err.cause?.message ?? err.message };
+    const err = error as Error & { code?: string };
+    if (err instanceof TargetRefusedError) return { ok: false, error: `refused target: ${err.message}` };
+    if (err.name === "TimeoutError" || err.name === "AbortError")
+      return { ok: false, error: `no answer in ${options.timeoutMs} ms` };
+    return { ok: false, error: err.code ?? err.message };
   }
 }

@@ -1,6 +1,7 @@
 /** The `leadscore` command line: each command lives in its own module under commands/. */
 import { Command } from "commander";
 import { UserError } from "./errors.js";
+import { nearestName } from "./nearest.js";
 
 type Register = (program: Command) => void;
 
@@ -28,15 +29,38 @@ const commandModules: Record<string, () => Promise<{ register: Register }>> = {
 /**
  * The modules to load: only the named command's when there is one (loading all of them, with
  * the service's HTTP and database libraries, takes about a second), every one for the general
- * help, the version or an unknown command (whose error suggests the closest names).
+ * help or the version. An unknown command never gets here (unknownCommand).
  */
+function commandNameOf(argv: string[]): string | undefined {
+  return argv.slice(2).find((arg) => !arg.startsWith("-"));
+}
+
 function modulesFor(argv: string[]): Array<() => Promise<{ register: Register }>> {
-  const name = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  const name = commandNameOf(argv);
   const only = name !== undefined && Object.hasOwn(commandModules, name) ? commandModules[name] : undefined;
   return only ? [only] : Object.values(commandModules);
 }
 
+/**
+ * An unknown command is an error whatever follows it: `leadscore analyse --help` must not print
+ * the general help and succeed, as if the command existed.
+ */
+function unknownCommand(argv: string[]): UserError | undefined {
+  const name = commandNameOf(argv);
+  if (name === undefined || name === "help" || Object.hasOwn(commandModules, name)) return undefined;
+  const nearest = nearestName(name, Object.keys(commandModules));
+  return new UserError(
+    `unknown command '${name}'${nearest ? `; did you mean '${nearest}'?` : ""} (leadscore --help lists the commands)`,
+  );
+}
+
 export async function main(argv: string[]): Promise<void> {
+  const unknown = unknownCommand(argv);
+  if (unknown) {
+    process.stderr.write(`leadscore: ${unknown.message}\n`);
+    process.exitCode = unknown.exitCode;
+    return;
+  }
   const program = new Command()
     .name("leadscore")
     .description(

@@ -9,6 +9,7 @@ import { explainIssues } from "./explain.js";
 import { locate } from "./locate.js";
 import { type Model, modelSchema } from "./schema.js";
 import { validateModel } from "./validate.js";
+import { yamlData } from "./yaml-data.js";
 
 /** Parses and validates a model; throws a `ModelError` listing every issue. */
 export function parseModel(text: string, source: string): Model {
@@ -20,7 +21,9 @@ export function parseModel(text: string, source: string): Model {
       source,
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const read = yamlData(doc);
+  if (!read.ok) throw new ModelError([{ path: [], line: 1, column: 1, message: read.message }], source);
+  const data = read.data;
   if (data === null || data === undefined) {
     throw new ModelError([{ path: [], line: 1, column: 1, message: "the model file is empty" }], source);
   }

@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, built from the route table (so it always matches the routes). */
 import { z } from "zod";
+import { scopesAllowing } from "../service/api-keys.js";
 import type { RegisteredRoute } from "./route.js";
 import { errorSchema } from "./route.js";
 
@@ -27,6 +28,14 @@ function parameters(schema: z.ZodType | undefined, where: "path" | "query"): unk
     ...(typeof property.description === "string" ? { description: property.description } : {}),
     schema: property,
   }));
+}
+
+/** The route's description, ending with the key scopes it accepts. */
+function describeRoute(spec: RegisteredRoute["spec"]): string {
+  const scopes = spec.scope
+    ? `Scope: \`${spec.scope}\` (keys with the ${scopesAllowing(spec.scope).join(", ")} scope may call it).`
+    : "";
+  return [spec.description ?? "", scopes].filter(Boolean).join("\n\n");
 }
 
 export function openApiDocument(
@@ -58,7 +67,7 @@ export function openApiDocument(
       ...(spec.scope
         ? {
             401: "No API key, or an unknown or revoked one.",
-            403: "The key lacks the scope.",
+            403: `The key's scope is not one of ${scopesAllowing(spec.scope).join(", ")}.`,
             429: "Past a rate limit (see Retry-After).",
           }
         : {}),
@@ -80,7 +89,7 @@ export function openApiDocument(
     paths[path][method.toLowerCase()] = {
       operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
+      ...(spec.description || spec.scope ? { description: describeRoute(spec) } : {}),
       tags: [spec.tag],
       ...(spec.scope
         ? { security: [{ bearer: [] }, { basic: [] }], "x-scope": spec.scope }
@@ -104,6 +113,7 @@ export function openApiDocument(
       description:
         "Explainable lead scoring: ingest contacts and events, read scores with every point explained, publish models. " +
         "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name or password of HTTP Basic auth (what Segment SDKs send); Segment routes (x-write-key-in-body) also take it as `writeKey` in a body of at most 512 KiB when no header carries one. " +
+        "A key has one scope: `ingest` (events and Segment calls), `read`, `write` (ingest, reads, contact and company upserts) or `admin` (everything); each route names the scope it needs (`x-scope`). " +
         "Bodies may be compressed (Content-Encoding gzip, deflate or br); each route's limit (x-body-limit-bytes) applies to the inflated body.",
     },
     servers: [{ url: "/" }],

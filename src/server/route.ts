@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { allows, type Scope } from "../service/api-keys.js";
+import { allows, type Scope, scopesAllowing } from "../service/api-keys.js";
 import { type FieldIssue, RequestError } from "../service/errors.js";
 import type { BodySize } from "./body.js";
 
@@ -42,7 +42,14 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   bodyKey?: boolean;
   responses: Record<number, ResponseSpec>;
   handler: (
-    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; request: FastifyRequest },
+    input: {
+      params: z.infer<P>;
+      query: z.infer<Q>;
+      body: z.infer<B>;
+      request: FastifyRequest;
+      /** The scope of the caller's key (null on public routes): some answers depend on it. */
+      scope: Scope | null;
+    },
     reply: FastifyReply,
   ) => Promise<unknown>;
 }
@@ -103,7 +110,7 @@ async function admit(
   reply: FastifyReply,
   key: string | undefined,
   needed: Scope,
-): Promise<void> {
+): Promise<Scope> {
   const scope = await gate.authenticate(request, reply, key);
   if (scope === null) {
     reply.header("www-authenticate", 'Bearer realm="leadscore"');
@@ -121,10 +128,14 @@ async function admit(
     throw new RequestError(
       403,
       "forbidden",
-      `this API key has the ${scope} scope; this route needs ${needed}`,
+      `this API key has the ${scope} scope; this route needs a key with the ${scopesAllowing(needed).join(" or ")} scope`,
     );
   }
+  return scope;
 }
+
+/** The scope each request was admitted with, from its onRequest check to its handler. */
+const admitted = new WeakMap<FastifyRequest, Scope>();
 
 export class RouteTable {
   readonly routes: RegisteredRoute[] = [];
@@ -149,7 +160,7 @@ export class RouteTable {
       ? async (request: FastifyRequest, reply: FastifyReply) => {
           const key = gate.headerKey(request);
           if (key === undefined && spec.bodyKey) return;
-          await admit(gate, request, reply, key, needed);
+          admitted.set(request, await admit(gate, request, reply, key, needed));
         }
       : undefined;
     this.app.route({
@@ -159,12 +170,13 @@ export class RouteTable {
       config: { textBody: spec.textBody, bodyKey: spec.bodyKey === true },
       ...(onRequest ? { onRequest } : {}),
       handler: async (request, reply) => {
+        let scope = admitted.get(request) ?? null;
         if (needed && spec.bodyKey && gate.headerKey(request) === undefined)
-          await admit(gate, request, reply, bodyKeyOf(request.body), needed);
+          scope = await admit(gate, request, reply, bodyKeyOf(request.body), needed);
         const params = parsePart(spec.params, request.params, "params");
         const query = parsePart(spec.query, request.query, "query");
         const body = parsePart(spec.body, request.body, "body");
-        return spec.handler({ params, query, body, request }, reply);
+        return spec.handler({ params, query, body, request, scope }, reply);
       },
     });
   }

@@ -48,9 +48,9 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
       say(
         `  ${seeded.contacts} contacts, ${seeded.events} events scored in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
-      demoKey = (await createApiKey(service.db, "demo (npm start)", "write")).key;
+      demoKey = (await createApiKey(service.db, "demo (npm start)", "admin")).key;
       // Demo only: the key is kept beside the demo database so a restart can show it again.
-      mkdirSync(config.dataDir, { recursive: true });
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(demoKeyFile(config), `${demoKey}\n`, { mode: 0o600 });
     } else {
       say("  the database already has contacts: kept as they are");
@@ -69,10 +69,12 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
   say(`\nLeadscore is running at ${url}  (database: ${service.database.location})`);
   say(`  API reference: ${url}/openapi.json    health: ${url}/health`);
   if (demoKey) {
-    say(`  demo API key (write scope, also in ${demoKeyFile(config)}): ${demoKey}`);
+    say(
+      `  demo API key (admin scope: it can do everything, so never embed it in a website; also in ${demoKeyFile(config)}): ${demoKey}`,
+    );
     say(`  try: curl -H "Authorization: Bearer ${demoKey}" "${url}/v1/scores?temperature=hot&limit=5"`);
   } else {
-    say("  create an API key with: leadscore keys create --name me --scope write");
+    say("  create an API key with: leadscore keys create --name me --scope admin  (or ingest, read, write)");
   }
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -6,8 +6,33 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Tables } from "../store/tables.js";
 
-export type Scope = "read" | "write";
-export const SCOPES: readonly Scope[] = ["read", "write"];
+/**
+ * ingest: events and the Segment-spec calls (the key a website or app embeds); read: scores,
+ * lists, metrics; write: what a CRM sync needs (ingest, contact and company upserts, reads);
+ * admin: everything, with keys, models, triggers, merges, decay and dead-letter replay.
+ */
+export const SCOPES = ["ingest", "read", "write", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The scopes each scope includes (itself too): a route needing one of them accepts the key. */
+const INCLUDED: Record<Scope, ReadonlySet<Scope>> = {
+  ingest: new Set(["ingest"]),
+  read: new Set(["read"]),
+  write: new Set(["write", "ingest", "read"]),
+  admin: new Set(["admin", "write", "ingest", "read"]),
+};
+
+/** One line per scope, for help texts and the API description. */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  ingest: "events and Segment-spec calls only (the key a website or app embeds)",
+  read: "scores, contacts, lists, metrics",
+  write: "ingest, contact and company upserts, and reads (a CRM sync)",
+  admin: "everything: models, triggers, merges, decay, dead-letter replay, and all of write",
+};
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}
 
 export interface ApiKeyInfo {
   id: string;
@@ -21,9 +46,14 @@ export function hashKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-/** Does a key with this scope allow what the route needs? write includes read. */
+/** Does a key with this scope allow what the route needs? */
 export function allows(scope: Scope, needed: Scope): boolean {
-  return scope === "write" || needed === "read";
+  return INCLUDED[scope].has(needed);
+}
+
+/** The scopes whose keys are allowed on a route needing `needed`, narrowest first. */
+export function scopesAllowing(needed: Scope): Scope[] {
+  return SCOPES.filter((scope) => allows(scope, needed));
 }
 
 export async function createApiKey(
@@ -86,7 +116,8 @@ export class KeyChecker {
       .where("hash", "=", hash)
       .where("revoked_ms", "is", null)
       .executeTakeFirst();
-    const scope = (row?.scope as Scope | undefined) ?? null;
+    // A scope this version does not know (a newer one's key) gives no access rather than a guess.
+    const scope = row && isScope(row.scope) ? row.scope : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { scope, until: now + this.ttlMs });
     return scope;

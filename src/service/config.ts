@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { allowEntryProblem } from "../alerts/targets.js";
 import { parseTimestamp } from "../io/timestamps.js";
 
 export const configSchema = z.strictObject({
@@ -98,6 +99,21 @@ export const configSchema = z.strictObject({
     .min(0)
     .default(30)
     .describe("Days a delivered alert stays listed in the outbox; 0 keeps them all. Dead letters stay."),
+  webhookAllowedTargets: z
+    .union([z.string(), z.array(z.string())])
+    .default([])
+    .transform((value) =>
+      (typeof value === "string" ? value.split(",") : value).map((entry) => entry.trim()).filter(Boolean),
+    )
+    .superRefine((entries, context) => {
+      for (const entry of entries) {
+        const problem = allowEntryProblem(entry);
+        if (problem) context.addIssue({ code: "custom", message: problem });
+      }
+    })
+    .describe(
+      "Webhook hosts, addresses and CIDR ranges allowed although loopback, private or link-local (comma-separated): 127.0.0.1, hooks.internal, 10.1.0.0/16.",
+    ),
   smtpUrl: z
     .string()
     .optional()
@@ -199,6 +215,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_ALERT_RETRY_BASE_MS: "alertRetryBaseMs",
   LEADSCORE_ALERT_RETRY_MAX_MS: "alertRetryMaxMs",
   LEADSCORE_ALERT_RETENTION_DAYS: "alertRetentionDays",
+  LEADSCORE_WEBHOOK_ALLOWED_TARGETS: "webhookAllowedTargets",
   LEADSCORE_SMTP_URL: "smtpUrl",
   LEADSCORE_SMTP_FROM: "smtpFrom",
   LEADSCORE_BODY_LIMIT_BYTES: "bodyLimitBytes",

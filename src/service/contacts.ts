@@ -12,6 +12,7 @@ import { chunks, scoringStore } from "../store/scoring-store.js";
 import type { Tables } from "../store/tables.js";
 import { notFound, RequestError } from "./errors.js";
 import { type ContactRef, lockContacts, normaliseEmail, resolveContacts } from "./identity.js";
+import { settleMergeCandidates } from "./merge-candidates.js";
 import type { ModelRegistry } from "./models.js";
 import { scoreContacts, type Tx } from "./score-contacts.js";
 import { noteEventsMoved } from "./scorer.js";
@@ -259,6 +260,7 @@ export class ContactStore {
         .values({ alias_id: mergedId, contact_id: survivorId, merged_ms: nowMs })
         .execute();
       await tx.deleteFrom("scores").where("contact_id", "=", mergedId).execute();
+      await settleMergeCandidates(tx, mergedId);
       await tx.deleteFrom("contact_states").where("contact_id", "in", [mergedId, survivorId]).execute();
       const models = await this.models.active(tx);
       await scoreContacts(

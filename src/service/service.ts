@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { Alerts } from "../alerts/alerts.js";
 import { DeliveryWorker } from "../alerts/delivery.js";
 import { smtpSender } from "../alerts/email.js";
+import { allowListOf } from "../alerts/targets.js";
 import { DAY_MS } from "../engine/finalize.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpointer.js";
 import { type Database, openDatabase } from "../store/database.js";
@@ -116,6 +117,7 @@ export class ScoringService {
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
+    const allowedTargets = allowListOf(config.webhookAllowedTargets);
     this.delivery = new DeliveryWorker(
       database,
       log,
@@ -128,6 +130,7 @@ export class ScoringService {
         batch: 8,
         concurrency: 8,
         timeoutMs: config.alertTimeoutMs,
+        allowedTargets,
         maxAttempts: config.alertMaxAttempts,
         retryBaseMs: config.alertRetryBaseMs,
         retryMaxMs: config.alertRetryMaxMs,
@@ -136,7 +139,7 @@ export class ScoringService {
       },
       config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom, config.alertTimeoutMs) : undefined,
     );
-    this.alerts = new Alerts(db, clock, () => this.delivery.kick());
+    this.alerts = new Alerts(db, clock, () => this.delivery.kick(), allowedTargets);
     this.predictive = new PredictiveModels(database);
     this.predictions = new PredictionService(database, this.predictive, clock);
   }

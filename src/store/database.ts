@@ -2,7 +2,7 @@
  * Opening the database: embedded SQLite (better-sqlite3, WAL, every acknowledged write synced to
  * disk) by default, PostgreSQL when a URL is given. Migrations run on open, for both.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
@@ -21,6 +21,7 @@ import { eventIdsInMemory } from "./migrations/009-event-ids-in-memory.js";
 import { statesBySeq } from "./migrations/010-states-by-seq.js";
 import { ingestFunction } from "./migrations/011-ingest-function.js";
 import { statesFillfactor } from "./migrations/012-states-fillfactor.js";
+import { scopes } from "./migrations/013-scopes.js";
 import { preparingPool } from "./pg-prepared.js";
 import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
@@ -84,6 +85,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "010-states-by-seq": statesBySeq(),
     "011-ingest-function": ingestFunction(dialect),
     "012-states-fillfactor": statesFillfactor(dialect),
+    "013-scopes": scopes(dialect),
   };
 }
 
@@ -114,9 +116,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openSqlite(options.dataDir, new WriteTurn(options.writeTurn), options.migrateTo);
 }
 
+/**
+ * The database holds emails: a new folder is the owner's only (0700) and a new database file is
+ * created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database file's
+ * mode). Existing files keep the mode their owner gave them.
+ */
+function createPrivately(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+}
+
 async function openSqlite(dataDir: string, turn: WriteTurn, migrateTo?: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "leadscore.db");
+  createPrivately(dataDir, file);
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   // FULL: a commit is on disk before it returns, so what is acknowledged survives kill -9 and

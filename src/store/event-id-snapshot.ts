@@ -47,7 +47,8 @@ export function saveEventIds(file: string, saved: SavedEventIds): void {
   prefix.writeUInt32LE(VERSION, 4);
   prefix.writeUInt32LE(headerBytes.length, 8);
   const temporary = `${file}.tmp`;
-  const fd = openSync(temporary, "w");
+  // The ids are the clients' event ids: private, like the database beside it.
+  const fd = openSync(temporary, "w", 0o600);
   try {
     for (const part of [prefix, headerBytes, Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength)])
       writeSync(fd, part);

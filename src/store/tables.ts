@@ -16,6 +16,16 @@ export interface ContactsTable {
 }
 
 /** Ids of contacts merged into another: events sent to them reach the survivor. */
+/** A merge an ingest key's identify or alias would have made; an admin decides. */
+export interface MergeCandidatesTable {
+  survivor_id: string;
+  merged_id: string;
+  /** email: the identify's email belongs to merged_id; alias: the alias names a known contact. */
+  reason: string;
+  email: string | null;
+  created_ms: number;
+}
+
 export interface ContactAliasesTable {
   alias_id: string;
   contact_id: string;
@@ -124,7 +134,7 @@ export interface ScoreHistoryTable {
 export interface ApiKeysTable {
   id: string;
   name: string;
-  /** read or write (write includes read). */
+  /** ingest, read, write or admin (service/api-keys.ts says what each includes). */
   scope: string;
   /** SHA-256 of the whole key, hex: the key itself is never stored. */
   hash: string;
@@ -244,6 +254,7 @@ export interface Tables {
   scores: ScoresTable;
   score_history: ScoreHistoryTable;
   api_keys: ApiKeysTable;
+  merge_candidates: MergeCandidatesTable;
   jobs: JobsTable;
   trigger_versions: TriggerVersionsTable;
   trigger_states: TriggerStatesTable;

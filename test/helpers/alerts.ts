@@ -11,6 +11,14 @@ dimensions:
 `;
 export const SECRET = "test-secret-0123456789";
 
+/**
+ * The receiver listens on 127.0.0.1, a loopback address that webhooks may not reach unless the
+ * allow-list says so: services whose alerts reach it are started with this setting.
+ */
+export const RECEIVER_ALLOWED = { webhookAllowedTargets: ["127.0.0.1"] };
+/** The same for a service started as a child process. */
+export const RECEIVER_ALLOWED_ENV = { LEADSCORE_WEBHOOK_ALLOWED_TARGETS: "127.0.0.1" };
+
 export function triggerFile(url: string, lifecycle = true): string {
   return `triggers:
   - id: engaged

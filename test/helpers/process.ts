@@ -7,6 +7,7 @@ import http from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll } from "vitest";
+import type { Scope } from "../../src/service/api-keys.js";
 import { ROOT } from "./cli.js";
 import { send } from "./http.js";
 import { type Backend, freshDatabase } from "./service.js";
@@ -33,10 +34,7 @@ function childEnv(database: ChildDatabase): NodeJS.ProcessEnv {
 }
 
 /** Creates an API key with `leadscore keys create` (the child's own database) and returns it. */
-export async function createKeyWithCli(
-  database: ChildDatabase,
-  scope: "read" | "write" = "write",
-): Promise<string> {
+export async function createKeyWithCli(database: ChildDatabase, scope: Scope = "admin"): Promise<string> {
   const { stdout } = await promisify(execFile)(
     "node",
     [BIN, "keys", "create", "--name", `test ${scope}`, "--scope", scope],

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import pino from "pino";
 import { type RunningServer, startServer } from "../../src/server/start.js";
-import { createApiKey } from "../../src/service/api-keys.js";
+import { createApiKey, type Scope } from "../../src/service/api-keys.js";
 import { loadConfig, type ServiceConfig } from "../../src/service/config.js";
 import { send } from "./http.js";
 
@@ -28,11 +28,13 @@ if (!POSTGRES_URL) {
 export interface TestService {
   url: string;
   server: RunningServer;
-  /** A write-scope key and a read-scope key. */
+  /** A key of each scope; `call` uses the admin key unless given another. */
+  adminKey: string;
   writeKey: string;
+  ingestKey: string;
   readKey: string;
   config: ServiceConfig;
-  /** fetch with the write key (or the key given), JSON in and out. */
+  /** fetch with the admin key (or the key given), JSON in and out. */
   call(
     method: string,
     path: string,
@@ -109,16 +111,23 @@ export async function startTestService(
     demo: options.demo,
     clock: options.clock,
   });
-  const writeKey = (await createApiKey(server.service.db, "test writer", "write")).key;
-  const readKey = (await createApiKey(server.service.db, "test reader", "read")).key;
-  const call: TestService["call"] = async (method, path, body, key = writeKey) => {
+  const keyOf = async (scope: Scope) => (await createApiKey(server.service.db, `test ${scope}`, scope)).key;
+  const [adminKey, writeKey, ingestKey, readKey] = [
+    await keyOf("admin"),
+    await keyOf("write"),
+    await keyOf("ingest"),
+    await keyOf("read"),
+  ];
+  const call: TestService["call"] = async (method, path, body, key = adminKey) => {
     const { status, text, json } = await send(server.url, key, method, path, body);
     return { status, body: json, text };
   };
   return {
     url: server.url,
     server,
+    adminKey,
     writeKey,
+    ingestKey,
     readKey,
     config,
     call,

@@ -1,6 +1,13 @@
 /** `leadscore keys`: create, list and revoke API keys, directly in the service's database. */
 import type { Command } from "commander";
-import { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from "../../service/api-keys.js";
+import {
+  createApiKey,
+  isScope,
+  listApiKeys,
+  revokeApiKey,
+  SCOPE_DESCRIPTIONS,
+  SCOPES,
+} from "../../service/api-keys.js";
 import { ConfigError, loadConfig } from "../../service/config.js";
 import { type Database, openDatabase } from "../../store/database.js";
 import { UserError } from "../errors.js";
@@ -26,13 +33,15 @@ async function withDatabase<T>(options: DbOptions, run: (database: Database) => 
   }
 }
 
+const scopesHelp = `\nScopes:\n${SCOPES.map((scope) => `  ${scope.padEnd(7)} ${SCOPE_DESCRIPTIONS[scope]}`).join("\n")}\n`;
+
 export function register(program: Command): void {
   const keys = program
     .command("keys")
     .description("Manage the service's API keys (stored hashed; a key is shown once, at creation).")
     .addHelpText(
       "after",
-      "\nThe database is the service's: DATABASE_URL, or the SQLite file in --data-dir (default .leadscore/data).\n\nExamples:\n  $ leadscore keys create --name crm-sync --scope write\n  $ leadscore keys list\n  $ leadscore keys revoke 3f2a9c1b7d4e",
+      `${scopesHelp}\nThe database is the service's: DATABASE_URL, or the SQLite file in --data-dir (default .leadscore/data).\n\nExamples:\n  $ leadscore keys create --name website --scope ingest\n  $ leadscore keys create --name crm-sync --scope write\n  $ leadscore keys list\n  $ leadscore keys revoke 3f2a9c1b7d4e`,
     );
   const common = (command: Command) =>
     command
@@ -43,13 +52,15 @@ export function register(program: Command): void {
       .command("create")
       .description("Create a key and print it (only once).")
       .requiredOption("-n, --name <name>", "what the key is for (shown in lists)")
-      .option("-s, --scope <scope>", `read (scores, lists) or write (everything)`, "read"),
+      .option("-s, --scope <scope>", `${SCOPES.join(", ")} (see Scopes below)`, "read")
+      .addHelpText("after", scopesHelp),
   ).action(async (options: DbOptions & { name: string; scope: string }) => {
-    if (!SCOPES.includes(options.scope as Scope)) {
-      throw new UserError(`--scope must be one of ${SCOPES.join(", ")}, got "${options.scope}"`);
+    const scope = options.scope;
+    if (!isScope(scope)) {
+      throw new UserError(`--scope must be one of ${SCOPES.join(", ")}, got "${scope}"`);
     }
     await withDatabase(options, async ({ db }) => {
-      const { key, info } = await createApiKey(db, options.name, options.scope as Scope);
+      const { key, info } = await createApiKey(db, options.name, scope);
       process.stderr.write(
         `created key ${info.id} (${info.scope}) "${info.name}"; store it now, it is not shown again:\n`,
       );
@@ -67,7 +78,7 @@ export function register(program: Command): void {
         }
         for (const key of list) {
           process.stdout.write(
-            `${key.id}  ${key.scope.padEnd(5)}  ${key.revokedAt ? `revoked ${key.revokedAt}` : "active".padEnd(32)}  ${key.name}\n`,
+            `${key.id}  ${key.scope.padEnd(6)}  ${key.revokedAt ? `revoked ${key.revokedAt}` : "active".padEnd(32)}  ${key.name}\n`,
           );
         }
       });

@@ -44,7 +44,7 @@ DATABASE_URL=postgres://user@host:5432/db several processes can share one databa
 Examples:
   $ leadscore serve --demo                      # what npm start runs
   $ PORT=9000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/leadscore leadscore serve
-  $ leadscore keys create --name segment --scope write
+  $ leadscore keys create --name website --scope ingest   # the key a website's SDK embeds
 `;
 
 export function register(program: Command): void {

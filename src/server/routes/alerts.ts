@@ -43,7 +43,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
     bodySize: "upload",
     summary: "Upload a new version of the trigger file (YAML or JSON); validated, stored, not yet published",
     tag: "alerts",
-    scope: "write",
+    scope: "admin",
     textBody: ["application/yaml", "text/yaml", "text/plain"],
     responses: {
       201: { description: "The new version.", schema: triggerVersionSchema },
@@ -75,7 +75,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
     url: "/v1/triggers/versions/:version",
     summary: "A trigger file version as uploaded (write scope: it holds webhook secrets)",
     tag: "alerts",
-    scope: "write",
+    scope: "admin",
     params: versionParams,
     responses: {
       200: { description: "The YAML.", contentType: "application/yaml" },
@@ -91,7 +91,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
     url: "/v1/triggers/versions/:version/publish",
     summary: "Publish a trigger file version: score changes are decided against it from now on",
     tag: "alerts",
-    scope: "write",
+    scope: "admin",
     params: versionParams,
     responses: {
       200: { description: "The published version.", schema: triggerVersionSchema },
@@ -104,7 +104,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
     url: "/v1/triggers/published",
     summary: "Unpublish the trigger file: no new alerts (pending deliveries still go out)",
     tag: "alerts",
-    scope: "write",
+    scope: "admin",
     responses: { 204: { description: "Unpublished." } },
     handler: async (_input, reply) => {
       await alerts.unpublish();
@@ -156,7 +156,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
     url: "/v1/alerts/dead-letters/replay",
     summary: "Replay dead letters (the ids given, or all): same delivery id, attempts from zero",
     tag: "alerts",
-    scope: "write",
+    scope: "admin",
     body: z.object({ ids: z.array(z.string().min(1)).max(10_000).optional() }).optional(),
     responses: {
       200: {
@@ -171,7 +171,7 @@ export function registerAlertRoutes({ table, service }: RouteContext): void {
     url: "/v1/alerts/dead-letters/:id/replay",
     summary: "Replay one dead letter",
     tag: "alerts",
-    scope: "write",
+    scope: "admin",
     params: z.object({ id: z.string().min(1) }),
     responses: {
       200: { description: "Back in the outbox.", schema: z.object({ replayed: z.number().int() }) },

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { ContactUpdate } from "../../service/contacts.js";
 import { RequestError } from "../../service/errors.js";
+import { listMergeCandidates } from "../../service/merge-candidates.js";
 import { queryBoolean } from "../route.js";
 import {
   contactParams,
@@ -83,15 +84,42 @@ export function registerContactRoutes({ table, service, inputs }: RouteContext):
     url: "/v1/contacts/merge",
     summary: "Merge one contact into another",
     description:
-      "Events and history of the merged contact move to the survivor, whose properties win; the merged id becomes an alias; the survivor is rescored from all its events.",
+      "Events and history of the merged contact move to the survivor, whose properties win; the merged id becomes an alias; the survivor is rescored from all its events. Merge candidates naming the merged contact are removed.",
     tag: "contacts",
-    scope: "write",
+    scope: "admin",
     body: z.strictObject({ survivorId: idSchema, mergedId: idSchema }),
     responses: {
       200: { description: "The surviving contact.", schema: contactSchema },
       404: { description: "Unknown contact." },
     },
     handler: async ({ body }) => service.contacts.merge(body.survivorId, body.mergedId),
+  });
+  table.add({
+    method: "GET",
+    url: "/v1/contacts/merge-candidates",
+    summary: "Pairs of contacts an ingest key's identify or alias would have merged",
+    description:
+      "An identify or alias sent with an ingest key never merges a known contact: the two stay apart and the pair is listed here (reason `email`: the identify's email belongs to the other contact; `alias`: the alias names a known contact), oldest first, while both exist. Merge one with POST /v1/contacts/merge, which removes it from the list.",
+    tag: "contacts",
+    scope: "admin",
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+    responses: {
+      200: {
+        description: "Open merge candidates.",
+        schema: z.object({
+          candidates: z.array(
+            z.object({
+              survivorId: z.string().describe("The contact that would have kept its id."),
+              mergedId: z.string().describe("The contact that would have been merged into it."),
+              reason: z.enum(["email", "alias"]),
+              email: z.string().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: async ({ query }) => ({ candidates: await listMergeCandidates(service.db, query.limit) }),
   });
   table.add({
     method: "GET",

@@ -66,7 +66,7 @@ export function registerEventRoutes({ table, service, inputs }: RouteContext): v
     summary: "Ingest one event",
     description: WAIT_DESCRIPTION,
     tag: "events",
-    scope: "write",
+    scope: "ingest",
     query: waitQuery,
     body: inputs.event,
     responses: {
@@ -91,7 +91,7 @@ export function registerEventRoutes({ table, service, inputs }: RouteContext): v
     summary: `Ingest up to ${maxBatch} events in one transaction`,
     description: `All or nothing: when any event is invalid, the 400 answer names each bad item (events[3].timestamp) and nothing is written. Events whose id is already stored are skipped and counted as duplicates. ${WAIT_DESCRIPTION}`,
     tag: "events",
-    scope: "write",
+    scope: "ingest",
     query: waitQuery,
     body: z.strictObject({ events: z.array(inputs.event).min(1).max(maxBatch) }),
     responses: {

@@ -27,7 +27,7 @@ export function registerModelRoutes({ table, service }: RouteContext): void {
     summary:
       "Upload a new version of a model (YAML or JSON body); it is validated, stored, not yet published",
     tag: "models",
-    scope: "write",
+    scope: "admin",
     params: keyParams,
     textBody: ["application/yaml", "text/yaml", "text/plain"],
     responses: {
@@ -66,7 +66,7 @@ export function registerModelRoutes({ table, service }: RouteContext): void {
     url: "/v1/models/:key/versions/:version/publish",
     summary: "Publish a version: it scores from now on, and every contact is rescored in the background",
     tag: "models",
-    scope: "write",
+    scope: "admin",
     params: versionParams,
     responses: {
       202: { description: "The rescoring job; follow it at /v1/jobs/{id}.", schema: jobSchema },
@@ -80,7 +80,7 @@ export function registerModelRoutes({ table, service }: RouteContext): void {
     url: "/v1/models/:key/published",
     summary: "Unpublish a model: it stops scoring and its current scores are removed (history is kept)",
     tag: "models",
-    scope: "write",
+    scope: "admin",
     params: keyParams,
     responses: { 204: { description: "Unpublished." }, 404: { description: "The model is not published." } },
     handler: async ({ params }, reply) => {
@@ -113,7 +113,7 @@ export function registerModelRoutes({ table, service }: RouteContext): void {
     summary:
       "Bring every stored score up to date with the clock now (decay and windows); also runs periodically",
     tag: "scores",
-    scope: "write",
+    scope: "admin",
     responses: {
       200: {
         description: "Contacts seen and scores changed.",

@@ -67,7 +67,7 @@ export function registerPredictiveRoutes({ table, service }: RouteContext): void
     summary:
       "Upload a trained predictive model (the JSON `leadscore train --contacts ... --out` writes); validated, stored, not yet published",
     tag: "predictive",
-    scope: "write",
+    scope: "admin",
     params: keyParams,
     body: z.record(z.string(), z.unknown()).describe("The artifact (format leadscore.predictive/1)."),
     responses: {
@@ -102,7 +102,7 @@ export function registerPredictiveRoutes({ table, service }: RouteContext): void
     summary:
       "Publish a predictive version: reads predict with it at once; stored predictions follow at the next refresh",
     tag: "predictive",
-    scope: "write",
+    scope: "admin",
     params: versionParams,
     responses: {
       200: { description: "The published version.", schema: predictiveVersionSchema },
@@ -115,7 +115,7 @@ export function registerPredictiveRoutes({ table, service }: RouteContext): void
     url: "/v1/predictive/models/:key/published",
     summary: "Unpublish a predictive model: it stops predicting and its stored predictions are removed",
     tag: "predictive",
-    scope: "write",
+    scope: "admin",
     params: keyParams,
     responses: { 204: { description: "Unpublished." }, 404: { description: "The model is not published." } },
     handler: async ({ params }, reply) => {
@@ -129,7 +129,7 @@ export function registerPredictiveRoutes({ table, service }: RouteContext): void
     summary:
       "Compute every contact's prediction now, store probability and tier, and decide prediction alerts; also runs after each decay pass",
     tag: "predictive",
-    scope: "write",
+    scope: "admin",
     responses: {
       200: {
         description: "Contacts seen, stored predictions changed, prediction triggers fired.",

@@ -8,8 +8,11 @@
  * idempotent, so an SDK's retry of a batch that failed half way counts nothing twice.
  */
 import { z } from "zod";
+import { allows, type Scope } from "../../service/api-keys.js";
 import type { ContactView } from "../../service/contacts.js";
+import { type MergeReason, recordMergeCandidate } from "../../service/merge-candidates.js";
 import {
+  anonymousContactId,
   contactIdOf,
   eventTimeMs,
   eventTypeOf,
@@ -234,28 +237,100 @@ const resultSchema = z
     unscoredTypes: z
       .array(z.string())
       .describe("Event types of this request that no published model scores (stored, never counted)."),
+    mergeCandidates: z
+      .number()
+      .int()
+      .describe(
+        "Merges of a known contact not made because the key has the ingest scope: recorded for an admin (GET /v1/contacts/merge-candidates).",
+      ),
   })
   .meta({ id: "SegmentResult" });
 
 type SegmentResult = z.infer<typeof resultSchema>;
 
+/**
+ * What a request may merge. Keys with the write scope or more merge as Segment does. An ingest
+ * key (embedded in a website or app, so anyone can read it) only folds anonymous visitors
+ * (`anon:...`) into a user; a merge that would take in a known contact is recorded as a merge
+ * candidate for an admin instead, and the two contacts stay apart.
+ */
+interface Applying {
+  service: ScoringService;
+  mergesKnownContacts: boolean;
+  result: SegmentResult;
+}
+
+function isAnonymousContact(id: string): boolean {
+  return id.startsWith(anonymousContactId(""));
+}
+
 /** Merges each candidate that is a contact of its own (not already an alias) into the survivor. */
 async function mergeInto(
-  service: ScoringService,
+  { service, mergesKnownContacts, result }: Applying,
   survivor: ContactView,
   candidates: readonly string[],
-): Promise<number> {
-  let merged = 0;
+  reason: MergeReason,
+): Promise<void> {
   for (const candidate of candidates) {
     const found = await service.contacts.find({ contactId: candidate });
     if (!found || found.id !== candidate || found.id === survivor.id) continue;
+    if (!mergesKnownContacts && !isAnonymousContact(candidate)) {
+      await recordMergeCandidate(
+        service.db,
+        { survivorId: survivor.id, mergedId: candidate, reason },
+        service.clock(),
+      );
+      result.mergeCandidates++;
+      continue;
+    }
     await service.contacts.merge(survivor.id, candidate);
-    merged++;
+    result.merged++;
   }
-  return merged;
 }
 
-async function applyStep(service: ScoringService, step: SegmentStep, result: SegmentResult): Promise<void> {
+async function applyIdentify(
+  applying: Applying,
+  step: Extract<SegmentStep, { kind: "identify" }>,
+): Promise<void> {
+  const { service, result } = applying;
+  if (step.company) await service.contacts.upsertCompanies([step.company]);
+  let update = step.contact;
+  let candidates = step.mergeCandidates;
+  const owner = update.email !== undefined ? await service.contacts.find({ email: update.email }) : undefined;
+  const current = owner ? await service.contacts.find({ contactId: update.contactId }) : undefined;
+  let emailOwner: ContactView | undefined;
+  if (owner && owner.id !== (current?.id ?? update.contactId)) {
+    // The email already belongs to another contact: the same person, so the two become one
+    // rather than the identify failing on the email's uniqueness. A user keeps its id and
+    // takes the other contact in; an anonymous visitor is taken into the known contact.
+    if (!applying.mergesKnownContacts) {
+      // Kept apart (see Applying): the contact is updated without the email.
+      update = { ...update, email: undefined };
+      emailOwner = owner;
+    } else if (step.anonymous) {
+      update = { ...update, contactId: owner.id };
+      candidates = [step.contact.contactId];
+    } else {
+      const [user] = await service.contacts.upsertContacts([{ ...update, email: undefined }]);
+      await mergeInto(applying, user, [owner.id], "email");
+    }
+  }
+  const [contact] = await service.contacts.upsertContacts([update]);
+  result.contacts++;
+  if (emailOwner) {
+    const [survivorId, mergedId] = step.anonymous ? [emailOwner.id, contact.id] : [contact.id, emailOwner.id];
+    await recordMergeCandidate(
+      service.db,
+      { survivorId, mergedId, reason: "email", email: emailOwner.email ?? undefined },
+      service.clock(),
+    );
+    result.mergeCandidates++;
+  }
+  await mergeInto(applying, contact, candidates, "email");
+}
+
+async function applyStep(applying: Applying, step: SegmentStep): Promise<void> {
+  const { service, result } = applying;
   switch (step.kind) {
     case "events": {
       const ingested = await service.ingestor.ingest(step.events);
@@ -265,30 +340,8 @@ async function applyStep(service: ScoringService, step: SegmentStep, result: Seg
         if (!result.unscoredTypes.includes(type)) result.unscoredTypes.push(type);
       return;
     }
-    case "identify": {
-      if (step.company) await service.contacts.upsertCompanies([step.company]);
-      let update = step.contact;
-      let candidates = step.mergeCandidates;
-      const owner =
-        update.email !== undefined ? await service.contacts.find({ email: update.email }) : undefined;
-      const current = owner ? await service.contacts.find({ contactId: update.contactId }) : undefined;
-      if (owner && owner.id !== (current?.id ?? update.contactId)) {
-        // The email already belongs to another contact: the same person, so the two become one
-        // rather than the identify failing on the email's uniqueness. A user keeps its id and
-        // takes the other contact in; an anonymous visitor is taken into the known contact.
-        if (step.anonymous) {
-          update = { ...update, contactId: owner.id };
-          candidates = [step.contact.contactId];
-        } else {
-          const [user] = await service.contacts.upsertContacts([{ ...update, email: undefined }]);
-          result.merged += await mergeInto(service, user, [owner.id]);
-        }
-      }
-      const [contact] = await service.contacts.upsertContacts([update]);
-      result.contacts++;
-      result.merged += await mergeInto(service, contact, candidates);
-      return;
-    }
+    case "identify":
+      return applyIdentify(applying, step);
     case "group": {
       await service.contacts.upsertCompanies([step.company]);
       await service.contacts.upsertContacts([{ contactId: step.contactId, companyId: step.company.id }]);
@@ -301,7 +354,7 @@ async function applyStep(service: ScoringService, step: SegmentStep, result: Seg
       );
       if (!found.some((contact, i) => contact && contact.id === step.mergeCandidates[i])) return;
       const [survivor] = await service.contacts.upsertContacts([{ contactId: step.contactId }]);
-      result.merged += await mergeInto(service, survivor, step.mergeCandidates);
+      await mergeInto(applying, survivor, step.mergeCandidates, "alias");
       return;
     }
   }
@@ -309,6 +362,7 @@ async function applyStep(service: ScoringService, step: SegmentStep, result: Seg
 
 async function applyMessages(
   service: ScoringService,
+  scope: Scope | null,
   messages: readonly SegmentMessage[],
   envelope: SegmentEnvelope,
 ): Promise<SegmentResult> {
@@ -320,8 +374,10 @@ async function applyMessages(
     contacts: 0,
     merged: 0,
     unscoredTypes: [],
+    mergeCandidates: 0,
   };
-  for (const step of planSegmentBatch(messages, envelope)) await applyStep(service, step, result);
+  const applying = { service, mergesKnownContacts: scope !== null && allows(scope, "write"), result };
+  for (const step of planSegmentBatch(messages, envelope)) await applyStep(applying, step);
   return result;
 }
 
@@ -349,11 +405,11 @@ export function registerSegmentRoutes({ table, service, inputs, inputRules }: Ro
     description:
       "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name or password, or a Bearer key; without either, `writeKey` in the body (the body then held to 512 KiB). Bodies may be gzip or deflate compressed, labelled application/json, application/x-www-form-urlencoded (RudderStack) or text/plain (beacons). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; see the README for the mapping.",
     tag: "segment",
-    scope: "write",
+    scope: "ingest",
     body: schemas.batch,
     responses,
-    handler: async ({ body }) =>
-      applyMessages(service, body.batch as SegmentMessage[], {
+    handler: async ({ body, scope }) =>
+      applyMessages(service, scope, body.batch as SegmentMessage[], {
         receivedMs: service.clock(),
         sentAt: body.sentAt,
         context: body.context,
@@ -367,11 +423,11 @@ export function registerSegmentRoutes({ table, service, inputs, inputRules }: Ro
       summary: SINGLE_ROUTES[type],
       description: `One Segment ${type} message (its type may be left out). Same mapping as in /v1/batch.`,
       tag: "segment",
-      scope: "write",
+      scope: "ingest",
       body: schemas.single(type),
       responses,
-      handler: async ({ body }) =>
-        applyMessages(service, [body as SegmentMessage], { receivedMs: service.clock() }),
+      handler: async ({ body, scope }) =>
+        applyMessages(service, scope, [body as SegmentMessage], { receivedMs: service.clock() }),
     });
   }
 }
