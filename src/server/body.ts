@@ -141,6 +141,8 @@ export interface BodyRouteConfig {
   textBody?: readonly string[] | undefined;
   /** The key may come in the body (Segment routes). */
   bodyKey?: boolean;
+  /** Deepest nesting a JSON body may have, checked before it is parsed (uploads). */
+  maxJsonDepth?: number | undefined;
 }
 
 declare module "fastify" {
@@ -160,7 +162,7 @@ export function setupJsonContentTypes(app: FastifyInstance): void {
       const type = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
       if (request.routeOptions.config.textBody?.includes(type)) return done(null, body);
       try {
-        done(null, parseJsonBody(body as string));
+        done(null, parseJsonBody(body as string, request.routeOptions.config.maxJsonDepth));
       } catch (error) {
         done(error as Error, undefined);
       }

@@ -35,8 +35,40 @@ function forbiddenKeyPath(root: unknown): Path | undefined {
 const mayHideForbiddenKey = (text: string) =>
   text.includes("__proto__") || text.includes("constructor") || text.includes("\\u");
 
-export function parseJsonBody(text: string): unknown {
+/**
+ * The first nesting level past `limit` in a JSON text, or 0 when there is none. One pass over
+ * the characters, skipping strings; run before JSON.parse on routes whose handlers walk the
+ * whole document recursively (model uploads), where a document nested thousands deep would
+ * overflow the stack. Item and batch routes bound nesting per field instead (input-limits.ts),
+ * which costs nothing on the bodies that pass.
+ */
+export function nestingPast(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: the next character is escaped
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return 0;
+}
+
+export function parseJsonBody(text: string, maxDepth?: number): unknown {
   if (text.trim() === "") throw new RequestError(400, "invalid_json", "body: empty; send a JSON document");
+  if (maxDepth !== undefined && nestingPast(text, maxDepth) > 0)
+    throw new RequestError(
+      400,
+      "invalid_json",
+      `body: nested deeper than ${maxDepth} levels of objects and arrays; no document this route takes needs that many`,
+    );
   let value: unknown;
   try {
     value = JSON.parse(text);

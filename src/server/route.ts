@@ -134,6 +134,13 @@ async function admit(
   return scope;
 }
 
+/**
+ * Uploaded documents (models, triggers, predictive artifacts) are walked recursively by their
+ * validators; the deepest real one (a model's nested any/all/not conditions, a tree of a
+ * predictive artifact) stays far below this.
+ */
+const UPLOAD_MAX_JSON_DEPTH = 256;
+
 /** The scope each request was admitted with, from its onRequest check to its handler. */
 const admitted = new WeakMap<FastifyRequest, Scope>();
 
@@ -167,7 +174,11 @@ export class RouteTable {
       method: spec.method,
       url: spec.url,
       bodyLimit: bodyLimitBytes,
-      config: { textBody: spec.textBody, bodyKey: spec.bodyKey === true },
+      config: {
+        textBody: spec.textBody,
+        bodyKey: spec.bodyKey === true,
+        maxJsonDepth: spec.bodySize === "upload" ? UPLOAD_MAX_JSON_DEPTH : undefined,
+      },
       ...(onRequest ? { onRequest } : {}),
       handler: async (request, reply) => {
         let scope = admitted.get(request) ?? null;
