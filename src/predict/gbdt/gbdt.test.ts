@@ -237,6 +237,13 @@ describe("the model artifact", () => {
     expect(() => parseGbdt(damaged)).toThrow(/trees\[0\]\.nodes\[0\]: child 0/);
     damaged.trees[0].nodes[0].threshold = "high";
     expect(() => parseGbdt(damaged)).toThrow(/damaged/);
+    // A chain of 20,000 splits would overflow code that walks trees recursively.
+    const deep = JSON.parse(serializeGbdt(model));
+    const split = deep.trees[0].nodes.find((node: { kind: string }) => node.kind !== "leaf");
+    const leaf = deep.trees[0].nodes.find((node: { kind: string }) => node.kind === "leaf");
+    deep.trees[0].nodes = Array.from({ length: 20_000 }, (_, i) => ({ ...split, left: i + 1, right: i + 2 }));
+    deep.trees[0].nodes.push(leaf, leaf);
+    expect(() => parseGbdt(deep)).toThrow(/trees\[0\]\.nodes\[512\]: the tree is deeper than 512 levels/);
   });
 
   it("needs both converted and not converted rows", () => {

@@ -114,8 +114,16 @@ export function serializeGbdt(model: GbdtModel): string {
   return JSON.stringify(canonical);
 }
 
+/**
+ * Deepest tree a model file may hold: trained trees stay far below (31 leaves at most by
+ * default), and code that walks a tree recursively must not meet a chain of thousands of nodes.
+ */
+const MAX_TREE_DEPTH = 512;
+
 function checkTrees(model: GbdtModel): void {
   model.trees.forEach((tree, t) => {
+    // Children come after their parents, so one pass in order gives every node's depth.
+    const depth = new Int32Array(tree.nodes.length);
     tree.nodes.forEach((node, i) => {
       if (node.kind === "leaf") return;
       const where = `trees[${t}].nodes[${i}]`;
@@ -123,6 +131,9 @@ function checkTrees(model: GbdtModel): void {
         if (child <= i || child >= tree.nodes.length) {
           throw new GbdtModelError(`${where}: child ${child} must come after its parent and exist`);
         }
+        depth[child] = depth[i] + 1;
+        if (depth[child] > MAX_TREE_DEPTH)
+          throw new GbdtModelError(`${where}: the tree is deeper than ${MAX_TREE_DEPTH} levels`);
       }
       const feature = model.features[node.feature];
       if (!feature) throw new GbdtModelError(`${where}: feature ${node.feature} does not exist`);
