@@ -376,10 +376,10 @@ describe.each(BACKENDS)("a score export failing part way on %s", (backend: Backe
     const server = await startServer(config, { logger: pino({ level: "error" }, logStream) });
     try {
       const key = (await createApiKey(server.service.db, "exporter", "read")).key;
-      const writeKey = (await createApiKey(server.service.db, "writer", "write")).key;
-      const svc = { url: server.url, writeKey, readKey: key, server } as unknown as TestService;
+      const adminKey = (await createApiKey(server.service.db, "admin", "admin")).key;
+      const svc = { url: server.url, adminKey, readKey: key, server } as unknown as TestService;
       svc.call = async (method, path, body) => {
-        const { status, text, json } = await send(server.url, writeKey, method, path, body);
+        const { status, text, json } = await send(server.url, adminKey, method, path, body);
         return { status, text, body: json };
       };
       await publishB2b(svc);
