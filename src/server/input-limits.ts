@@ -47,10 +47,31 @@ function pathOf(frame: Frame | undefined, last?: PropertyKey): PropertyKey[] {
 }
 
 /**
+ * Most properties objects are flat (strings, numbers, booleans): those within the bounds are
+ * passed in one loop, without the walk's frames, as this runs for every event ingested.
+ */
+function flatAndWithin(root: object, limits: InputLimits): boolean {
+  if (Array.isArray(root)) return false;
+  const keys = Object.keys(root);
+  if (keys.length > limits.maxKeys) return false;
+  let chars = 2;
+  for (const key of keys) {
+    const value = (root as Record<string, unknown>)[key];
+    if (typeof value === "string") {
+      if (value.length > limits.maxStringLength) return false;
+      chars += key.length + value.length + 6;
+    } else if (typeof value === "object" && value !== null) return false;
+    else chars += key.length + 10;
+  }
+  return chars <= limits.maxJsonChars;
+}
+
+/**
  * The first bound the object breaks, or undefined. Iterative (an explicit stack), so a value
  * nested 20,000 deep is refused without recursion; stops at the first problem.
  */
 export function limitProblem(root: object, limits: InputLimits = INPUT_LIMITS): LimitProblem | undefined {
+  if (flatAndWithin(root, limits)) return undefined;
   const stack: Frame[] = [{ value: root, depth: 1, key: "", parent: undefined }];
   let keys = 0;
   let chars = 0;

@@ -28,11 +28,12 @@ export function inputRulesOf(
 }
 
 // A lone UTF-16 surrogate cannot be stored as UTF-8 text faithfully (each send would be a new
-// id), and PostgreSQL refuses NUL in text.
-const INVALID_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// id), and PostgreSQL refuses NUL in text. isWellFormed (Node 20, not yet in the ES2022 lib
+// typings) is several times faster than a regular expression on every id of every event.
+const wellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean }).isWellFormed;
 
 export function isValidText(value: string): boolean {
-  return !INVALID_TEXT.test(value) && !value.includes("\u0000");
+  return wellFormed.call(value) && !value.includes("\u0000");
 }
 
 const INVALID_TEXT_MESSAGE = "holds invalid Unicode (a lone UTF-16 surrogate) or a NUL character";
