@@ -10,7 +10,7 @@ import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressProblem } from "../src/alerts/targets.js";
 import { ALERT_MODEL, SECRET } from "./helpers/alerts.js";
-import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
+import { BACKENDS, publishModel, startTestService, type TestService } from "./helpers/service.js";
 import { eventually, startReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";
 
 const REFUSED_URLS = [
@@ -50,9 +50,7 @@ describe.each(BACKENDS)("webhook targets on %s", (backend) => {
   beforeAll(async () => {
     receiver = await startReceiver();
     svc = await startTestService(backend, { alertMaxAttempts: 2, alertRetryBaseMs: 20, alertRetryMaxMs: 50 });
-    expect((await svc.call("POST", "/v1/models/alerts/versions", ALERT_MODEL)).status).toBe(201);
-    expect((await svc.call("POST", "/v1/models/alerts/versions/1/publish")).status).toBe(202);
-    await svc.server.service.publishing.idle();
+    await publishModel(svc, "alerts", ALERT_MODEL);
   });
   afterAll(async () => {
     await svc?.close();

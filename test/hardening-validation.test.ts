@@ -22,6 +22,7 @@ import {
   BACKENDS,
   type Backend,
   freshDatabase,
+  publishModel,
   startTestService,
   type TestService,
 } from "./helpers/service.js";
@@ -49,9 +50,7 @@ function deepJson(depth: number): string {
 }
 
 async function publishB2b(svc: TestService): Promise<void> {
-  expect((await svc.call("POST", "/v1/models/b2b/versions", await readTemplate("b2b"))).status).toBe(201);
-  expect((await svc.call("POST", "/v1/models/b2b/versions/1/publish")).status).toBe(202);
-  await svc.server.service.publishing.idle();
+  await publishModel(svc, "b2b", await readTemplate("b2b"));
 }
 
 describe.each(BACKENDS)("validation hardening on %s", (backend: Backend) => {

@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
 import { checkConsistency } from "./helpers/consistency.js";
-import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
+import { BACKENDS, publishModel, startTestService, type TestService } from "./helpers/service.js";
 
 /** What both SDKs offer, so one scenario drives either. */
 interface SdkClient {
@@ -66,9 +66,7 @@ describe.each(BACKENDS)("analytics SDKs with their default options on %s", (back
 
   beforeAll(async () => {
     svc = await startTestService(backend);
-    expect((await svc.call("POST", "/v1/models/b2b/versions", await readTemplate("b2b"))).status).toBe(201);
-    expect((await svc.call("POST", "/v1/models/b2b/versions/1/publish")).status).toBe(202);
-    await svc.server.service.publishing.idle();
+    await publishModel(svc, "b2b", await readTemplate("b2b"));
   });
   afterAll(async () => svc?.close());
 

@@ -12,7 +12,7 @@ import {
   planIdentify,
   type SegmentMessage,
 } from "../src/service/segment.js";
-import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
+import { BACKENDS, publishModel, startTestService, type TestService } from "./helpers/service.js";
 
 const DAY = 86_400_000;
 
@@ -119,9 +119,7 @@ describe.each(BACKENDS)("Segment ingestion on %s", (backend) => {
 
   beforeAll(async () => {
     svc = await startTestService(backend);
-    expect((await svc.call("POST", "/v1/models/b2b/versions", await readTemplate("b2b"))).status).toBe(201);
-    expect((await svc.call("POST", "/v1/models/b2b/versions/1/publish")).status).toBe(202);
-    await svc.server.service.publishing.idle();
+    await publishModel(svc, "b2b", await readTemplate("b2b"));
   });
   afterAll(async () => svc?.close());
 

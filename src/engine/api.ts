@@ -10,6 +10,8 @@ export interface Evaluator extends BatchLayout {
   /** Contact and company fields the model reads ("email", "jobTitle"; "employees" for company.employees). */
   readonly contactFields: readonly string[];
   readonly companyFields: readonly string[];
+  /** Does any rule or gate read events of this type (a rule on "*" reads every type)? */
+  countsEventType(type: string): boolean;
   /** A builder for event batches laid out for this model. */
   newBatch(options?: { capacity?: number; keepIds?: boolean }): EventBatchBuilder;
   /**

@@ -158,6 +158,10 @@ export class CompiledEvaluator implements Evaluator {
     return this.types.get(type) ?? this.otherType;
   }
 
+  countsEventType(type: string): boolean {
+    return this.table.byType[this.typeIndex(type)].length > 0;
+  }
+
   newBatch(options?: { capacity?: number; keepIds?: boolean }): EventBatchBuilder {
     return new EventBatchBuilder(this, options);
   }

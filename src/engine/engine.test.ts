@@ -444,3 +444,22 @@ describe("account scores", () => {
     expect(account.ledger[0].reason).toContain("1 disqualified left out");
   });
 });
+
+describe("event types a model counts", () => {
+  it("are those its rules and gates name, every type when one reads any event", () => {
+    const named = compileModel(
+      model([{ id: "visit", event: "page_view", points: 1 }], {
+        gates: [{ id: "unsub", reason: "Unsubscribed", event: "unsubscribe" }],
+      }),
+    );
+    expect(named.countsEventType("page_view")).toBe(true);
+    expect(named.countsEventType("unsubscribe")).toBe(true);
+    expect(named.countsEventType("pgae_veiw")).toBe(false);
+    expect(named.countsEventType("email_open")).toBe(false);
+    // A recency rule without `event` reads every activity, typos included.
+    const any = compileModel(
+      model([{ id: "recent", recency: {}, bands: [{ within: "7d", points: 5 }], otherwise: 0 }]),
+    );
+    expect(any.countsEventType("pgae_veiw")).toBe(true);
+  });
+});

@@ -8,19 +8,23 @@ import type { KeyChecker } from "../service/api-keys.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { Gate } from "./route.js";
 
+/** The two fields of an HTTP Basic credential, or undefined for another scheme. */
+function basicFields(header: string | undefined): { user: string; password: string } | undefined {
+  if (!header?.toLowerCase().startsWith("basic ")) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0
+    ? { user: decoded, password: "" }
+    : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 export function keyOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
+  const basic = basicFields(header);
+  if (basic) return basic.user || basic.password || undefined;
   const [scheme, value] = header.split(" ", 2);
-  if (!value) return undefined;
-  if (scheme.toLowerCase() === "bearer") return value.trim() || undefined;
-  if (scheme.toLowerCase() === "basic") {
-    const decoded = Buffer.from(value, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    const user = colon < 0 ? decoded : decoded.slice(0, colon);
-    const password = colon < 0 ? "" : decoded.slice(colon + 1);
-    return user || password || undefined;
-  }
+  if (scheme.toLowerCase() === "bearer") return value?.trim() || undefined;
   return undefined;
 }
 
@@ -29,11 +33,8 @@ export function keyOf(request: FastifyRequest): string | undefined {
  * that puts a label in one field and the key in the other works either way.
  */
 function basicPasswordOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header?.toLowerCase().startsWith("basic ")) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  return colon > 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
+  const basic = basicFields(request.headers.authorization);
+  return basic?.user ? basic.password || undefined : undefined;
 }
 
 export function gate(keys: KeyChecker, limits: RateLimits): Gate {

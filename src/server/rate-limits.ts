@@ -42,30 +42,23 @@ export async function setupRateLimits(app: FastifyInstance, config: ServiceConfi
   const failures = limiter(config.rateLimitAuthFailures, "fail", (request) => request.ip);
   const perAddress = limiter(config.rateLimitPerAddress, "addr", (request) => request.ip);
   const perKey = limiter(config.rateLimitPerKey, "key", (request) => keyOfRequest.get(request) ?? "");
+  /** A check that throws 429 once `check`'s budget is spent; nothing when the limit is off. */
+  const enforce = (check: Check | null, what: string, options?: Parameters<Check>[1]) =>
+    check
+      ? async (request: FastifyRequest, reply: FastifyReply) => {
+          const outcome = await check(request, options);
+          if (exceeded(outcome)) throw tooMany(reply, outcome, what);
+        }
+      : NO_LIMIT;
+  const perKeyCheck = enforce(perKey, "requests with this API key");
   return {
-    address: perAddress
-      ? async (request, reply) => {
-          const outcome = await perAddress(request);
-          if (exceeded(outcome)) throw tooMany(reply, outcome, "requests from this address");
-        }
-      : NO_LIMIT,
-    beforeKeyCheck: failures
-      ? async (request, reply) => {
-          const outcome = await failures(request, { increment: false });
-          if (exceeded(outcome)) throw tooMany(reply, outcome, "failed authentications from this address");
-        }
-      : NO_LIMIT,
-    keyFailed: failures
-      ? async (request, reply) => {
-          const outcome = await failures(request);
-          if (exceeded(outcome)) throw tooMany(reply, outcome, "failed authentications from this address");
-        }
-      : NO_LIMIT,
+    address: enforce(perAddress, "requests from this address"),
+    beforeKeyCheck: enforce(failures, "failed authentications from this address", { increment: false }),
+    keyFailed: enforce(failures, "failed authentications from this address"),
     keyPassed: perKey
       ? async (request, reply, key) => {
           keyOfRequest.set(request, hashKey(key));
-          const outcome = await perKey(request);
-          if (exceeded(outcome)) throw tooMany(reply, outcome, "requests with this API key");
+          await perKeyCheck(request, reply);
         }
       : NO_LIMIT,
   };

@@ -56,18 +56,28 @@ export function boundedObject(limits: InputLimits) {
   });
 }
 
-/** A timestamp: ISO 8601 (UTC when no offset) or epoch milliseconds, within Date's range. */
-export const timestampSchema = z.union([z.string(), z.number()]).transform((value, context) => {
+/**
+ * Milliseconds of a timestamp, or an issue on `context` when it is none (or, with `maxAbsMs`,
+ * beyond that range).
+ */
+function timeOrIssue(
+  value: string | number,
+  context: z.RefinementCtx,
+  maxAbsMs = Infinity,
+): number | undefined {
   const ms = parseTimestamp(value);
-  if (ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
-    context.addIssue({
-      code: "custom",
-      message: "not a date-time: give ISO 8601 (2026-11-03T09:30:00Z) or epoch milliseconds",
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+  if (ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= maxAbsMs) return ms;
+  context.addIssue({
+    code: "custom",
+    message: "not a date-time: give ISO 8601 (2026-11-03T09:30:00Z) or epoch milliseconds",
+  });
+  return undefined;
+}
+
+/** A timestamp: ISO 8601 (UTC when no offset) or epoch milliseconds, within Date's range. */
+export const timestampSchema = z
+  .union([z.string(), z.number()])
+  .transform((value, context) => timeOrIssue(value, context, MAX_DATE_MS) ?? z.NEVER);
 
 function dateText(ms: number): string {
   const iso = isoTime(ms);
@@ -114,14 +124,9 @@ export function eventTimeProblem(raw: unknown, ms: number, rules: InputRules): s
 /** An event's time: a timestamp within the accepted range. */
 export function eventTimeSchema(rules: InputRules) {
   return z.union([z.string(), z.number()]).transform((value, context) => {
-    const ms = parseTimestamp(value);
-    if (ms === undefined || !Number.isFinite(ms)) {
-      context.addIssue({
-        code: "custom",
-        message: "not a date-time: give ISO 8601 (2026-11-03T09:30:00Z) or epoch milliseconds",
-      });
-      return z.NEVER;
-    }
+    // Out of Date's range is still a time: the range check below says how far out it is.
+    const ms = timeOrIssue(value, context);
+    if (ms === undefined) return z.NEVER;
     const problem = eventTimeProblem(value, ms, rules);
     if (problem) {
       context.addIssue({ code: "custom", message: problem });

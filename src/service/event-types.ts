@@ -4,12 +4,12 @@
  * and `list` tells, per type seen, which published models score it.
  */
 import { sql } from "kysely";
-import { type ScoredTypes, scoredEventTypes, scores } from "../model/event-types.js";
+import type { Evaluator } from "../engine/api.js";
 import type { Database } from "../store/database.js";
-import type { ActiveModel, ModelRegistry } from "./models.js";
+import type { ModelRegistry } from "./models.js";
 
 interface PublishedTypes {
-  models: Array<{ key: string; version: number; scored: ScoredTypes }>;
+  models: Array<{ key: string; version: number; evaluator: Evaluator }>;
   readAtMs: number;
 }
 
@@ -26,7 +26,6 @@ export class EventTypes {
   /** Events stored whose type no published model scored at the time, since start. */
   unscoredEvents = 0;
   private published: PublishedTypes | undefined;
-  private readonly scoredOf = new WeakMap<ActiveModel["evaluator"], ScoredTypes>();
 
   constructor(
     private readonly database: Database,
@@ -42,7 +41,7 @@ export class EventTypes {
     if (models.length === 0) return [];
     const unscored = new Set<string>();
     events.forEach((event, i) => {
-      if (models.some((model) => scores(model.scored, event.type))) return;
+      if (models.some((model) => model.evaluator.countsEventType(event.type))) return;
       unscored.add(event.type);
       if (stored[i]) this.unscoredEvents++;
     });
@@ -62,7 +61,7 @@ export class EventTypes {
       type: row.type,
       events: Number(row.events),
       scoredBy: models
-        .filter((model) => scores(model.scored, row.type))
+        .filter((model) => model.evaluator.countsEventType(row.type))
         .map(({ key, version }) => ({ key, version })),
     }));
   }
@@ -73,17 +72,8 @@ export class EventTypes {
     const active = await this.models.active(this.database.db);
     this.published = {
       readAtMs: now,
-      models: active.map((model) => ({ key: model.key, version: model.version, scored: this.scored(model) })),
+      models: active.map(({ key, version, evaluator }) => ({ key, version, evaluator })),
     };
     return this.published;
-  }
-
-  private scored(model: ActiveModel): ScoredTypes {
-    let scored = this.scoredOf.get(model.evaluator);
-    if (!scored) {
-      scored = scoredEventTypes(model.evaluator.model);
-      this.scoredOf.set(model.evaluator, scored);
-    }
-    return scored;
   }
 }

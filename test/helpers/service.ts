@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import pino from "pino";
+import { expect } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/start.js";
 import { createApiKey, type Scope } from "../../src/service/api-keys.js";
 import { loadConfig, type ServiceConfig } from "../../src/service/config.js";
@@ -136,4 +137,15 @@ export async function startTestService(
       await database.drop();
     },
   };
+}
+
+/** Uploads a model as version 1 under `key`, publishes it and waits until everyone is scored. */
+export async function publishModel(
+  svc: Pick<TestService, "call" | "server">,
+  key: string,
+  source: string,
+): Promise<void> {
+  expect((await svc.call("POST", `/v1/models/${key}/versions`, source)).status).toBe(201);
+  expect((await svc.call("POST", `/v1/models/${key}/versions/1/publish`)).status).toBe(202);
+  await svc.server.service.publishing.idle();
 }
