@@ -3,6 +3,7 @@ import { z } from "zod";
 import { RequestError } from "../../service/errors.js";
 import type { IncomingEvent, IngestResult } from "../../service/ingest.js";
 import type { ScoringService } from "../../service/service.js";
+import { fastBatchCheck, fastEventCheck } from "../fast-event.js";
 import { type InputSchemas, ingestResultSchema } from "../schemas.js";
 import type { RouteContext } from "./index.js";
 
@@ -58,7 +59,7 @@ async function answer(
   };
 }
 
-export function registerEventRoutes({ table, service, inputs }: RouteContext): void {
+export function registerEventRoutes({ table, service, inputs, inputRules }: RouteContext): void {
   const maxBatch = service.config.maxBatch;
   table.add({
     method: "POST",
@@ -69,6 +70,7 @@ export function registerEventRoutes({ table, service, inputs }: RouteContext): v
     scope: "ingest",
     query: waitQuery,
     body: inputs.event,
+    fastBody: fastEventCheck(inputRules),
     responses: {
       200: {
         description: "Stored (accepted 1) or already known (duplicates 1).",
@@ -94,6 +96,7 @@ export function registerEventRoutes({ table, service, inputs }: RouteContext): v
     scope: "ingest",
     query: waitQuery,
     body: z.strictObject({ events: z.array(inputs.event).min(1).max(maxBatch) }),
+    fastBody: fastBatchCheck(inputRules, maxBatch),
     responses: {
       200: { description: "Counts of stored and duplicate events.", schema: ingestResultSchema },
       504: {
