@@ -2,7 +2,7 @@
  * Alerts end to end over real HTTP on 127.0.0.1: triggers uploaded and published through the
  * API, events scored, alerts decided with hysteresis, delivered to a real receiver that fails,
  * hangs past the timeout, redirects and recovers; dead letters replayed; signatures checked with
- * the receiver example of the README; lifecycle stage and owner set. SQLite, and PostgreSQL when
+ * the receiver example of docs/alerts.md; lifecycle stage and owner set. SQLite, and PostgreSQL when
  * TEST_DATABASE_URL is set.
  */
 import { readFileSync } from "node:fs";
@@ -121,10 +121,10 @@ describe.each(BACKENDS)("alerts on %s", (backend) => {
     expect(bodies.some((b) => b.cause.eventIds.includes(ids[8]))).toBe(true);
   });
 
-  it("signs every delivery; the README's receiver example accepts it and rejects tampering and stale ones", async () => {
+  it("signs every delivery; the receiver example of docs/alerts.md accepts it and rejects tampering and stale ones", async () => {
     expect(receiver.accepted.size).toBeGreaterThan(0);
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    expect(readme).toContain(readFileSync(EXAMPLE, "utf8").trim());
+    const page = readFileSync(join(ROOT, "docs", "alerts.md"), "utf8");
+    expect(page).toContain(readFileSync(EXAMPLE, "utf8").trim());
     for (const request of receiver.requests.filter((r) => r.answer === 200)) {
       expect(request.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
       expect(verify(request.body, request.signature, SECRET)).toBe(true);

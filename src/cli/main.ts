@@ -28,7 +28,7 @@ const commandModules: Record<string, () => Promise<{ register: Register }>> = {
 
 /**
  * The modules to load: only the named command's when there is one (loading all of them, with
- * the service's HTTP and database libraries, takes about a second), every one for the general
+ * the service's HTTP and database libraries, is slow enough to notice), every one for the general
  * help or the version. An unknown command never gets here (unknownCommand).
  */
 function commandNameOf(argv: string[]): string | undefined {

@@ -209,8 +209,8 @@ export class RankedScores {
    * they could be when a contact's new total moves it across a page cursor. By total, pages of
    * `chunk` rows, each a range of the index (model_key, total, contact_id). By a dimension, which
    * no index serves, one sorted query streamed `chunk` rows at a time: pages would each sort the
-   * whole table again (200,000 scores on SQLite, bench/export.ts: 103 s in pages, 3.9 s
-   * streamed). Streaming hands rows over one at a time, so by total pages stay faster.
+   * whole table again (bench/export.ts times both). Streaming hands rows over one at a time, so
+   * by total pages stay faster.
    */
   async *snapshotPages(database: Database, plan: RankedPlan, chunk = 1000): AsyncGenerator<RankedItem[]> {
     const snapshot = await database.readSnapshot();

@@ -397,10 +397,9 @@ const CLAIM_CHUNK = 10_000;
 
 /**
  * Target duration of one SQLite slice, in ms: short while few events wait, so that a request
- * never waits long behind one (single events at 1,000 req/s, 10 connections: p99 18.4, 23.1
- * and 24.4 ms in three runs with 3 ms slices, 21-31 ms in four with 8 ms); longer under a
- * backlog, because each commit rewrites every page its slice touched (in-process, 200k events:
- * 55 µs of CPU per event scored with 8 ms slices, 39 with 30 ms).
+ * never waits long behind one (shorter slices lowered the p99 of single events in the ingest
+ * bench); longer under a backlog, because each commit rewrites every page its slice touched,
+ * so fewer commits cost less CPU per event scored. Figures: bench/README.md.
  */
 const SLICE_BUDGET_MS = 3;
 const BACKLOG_SLICE_BUDGET_MS = 32;

@@ -3,7 +3,7 @@
  * own operations: contact and company upserts, events, merges. Pure: no I/O. The routes in
  * server/routes/segment.ts validate the messages, then carry out the steps planned here in order.
  *
- * Rules (the README repeats them):
+ * Rules (docs/sdks.md repeats them):
  * - The contact of a message is its userId, else `anon:<anonymousId>`.
  * - track: the event type is the snake_case of the event name (lowercased; every run of
  *   characters other than letters and digits becomes one `_`), then the spec names of

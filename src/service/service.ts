@@ -72,15 +72,13 @@ export class ScoringService {
       // per contact a pass holds, the fewer times each contact is scored and written. SQLite
       // passes run in short slices (ingest answers between them), so they can be large. On
       // PostgreSQL a pass is one transaction holding its contacts' locks (a merge or property
-      // change of one of them waits for it): 20,000 scored 5.3k events/s over HTTP, 5,000 3.0k.
-      // SQLite, bench with 10,000 contacts: 250,000 scored 39.6k events/s, 100,000 33.5k. On
-      // 2026-12-01 with 100,000 contacts (about 2.5 events per contact in a pass of 250,000),
-      // three pairs: 1,000,000 scored 45.6k events/s on average against 27.7k, with the
-      // server's RSS at 0.95-1.0 GB against 0.87 (README, "Ingest over HTTP").
+      // change of one of them waits for it), so its passes stay smaller. Each default scored
+      // faster in the ingest bench than the smaller one before it; a SQLite pass holds its
+      // events in memory, which bounds it (bench/README.md, "Scoring pass size").
       batch: config.scoringPassEvents ?? (dialect === "sqlite" ? 1_000_000 : 20_000),
       pollMs: 1000,
-      // A PostgreSQL pass costs about 16 statements whatever its size: at 1,000 single events/s,
-      // 50 ms between passes took a sixth of the server's and PostgreSQL's CPU off against 20 ms.
+      // A PostgreSQL pass costs a fixed number of statements whatever its size: under single events,
+      // a longer interval between passes took a share of the server's and PostgreSQL's CPU off.
       minPassIntervalMs: dialect === "sqlite" ? 20 : 50,
     };
     // The scoring thread scores on the wall clock: a service on another clock (tests) scores here.
@@ -106,9 +104,8 @@ export class ScoringService {
           )
         : new Scorer(database, this.models, log, clock, scorerOptions);
     // SQLite has one writer. On PostgreSQL, two: requests arriving during a commit join the
-    // next one, and one big batch does not hold every other request back. (At 1,000 single
-    // events/s, back to back: before ingest became one statement, PostgreSQL at 43% CPU with one
-    // and 55% with two; since, 56% with one and with four.)
+    // next one, and one big batch does not hold every other request back. (Since ingest became
+    // one statement, more writers no longer cost PostgreSQL more CPU under single events.)
     this.ingestor = new EventIngestor(database, dialect === "sqlite" ? 1 : 2, 5000, clock, () =>
       this.scorer.kick(),
     );
@@ -191,9 +188,9 @@ export class ScoringService {
   /**
    * PostgreSQL without autovacuum: every score, state and queue row Leadscore rewrites leaves a
    * dead row behind, and the planner's statistics never follow the tables' growth, so queries
-   * slow down run after run (seen in the ingest bench: an upsert of about 100 contact states took
-   * 16 to 49 ms once 450,000 events had gone through unvacuumed). Said at start, since nothing
-   * else would tell.
+   * slow down run after run (seen in the ingest bench, where upserts of contact states slowed
+   * down once a few runs had gone through unvacuumed). Said at start, since nothing else would
+   * tell.
    */
   private async warnWithoutAutovacuum(): Promise<void> {
     if (this.database.dialect !== "postgres") return;

@@ -1,7 +1,7 @@
 /**
  * A worker thread that checkpoints the SQLite log (checkpoint-worker.ts), started by a serving
- * process only. Measured on the ingest bench: single events at 1,000 req/s over 10 connections,
- * p99 17.4 ms with the checkpoints off the main thread against 20.4 ms with them on it.
+ * process only: a checkpoint on the main thread holds up the requests behind it, which showed
+ * in the p99 of single events in the ingest bench (bench/README.md).
  */
 import { Worker } from "node:worker_threads";
 

@@ -2,10 +2,10 @@
  * The ids of stored events, in memory, for idempotent ingest on SQLite (migration 009 dropped
  * the unique index on `events.event_id`). Senders' ids are mostly random (UUID v4 from
  * RudderStack and the mobile SDKs): each new one went to a random leaf of that index, and
- * SQLite's log writes whole pages, so every event rewrote a 4 KB page at commit. Measured
- * alone, 400,000 inserts with random ids in transactions of 1,600: 30 µs a row with the index,
- * 6 without; over HTTP the batched ingest bench acknowledged half as many events/s with random
- * ids as with ordered ones.
+ * SQLite's log writes whole pages, so every event rewrote a 4 KB page at commit: inserts with
+ * random ids were several times slower with the index than without, and the batched ingest
+ * bench acknowledged far fewer events/s with random ids than with ordered ones
+ * (bench/HISTORY.md).
  *
  * An open-addressing table of (32-bit hash of the id, seq of its row): 8 bytes a slot, at most
  * three quarters full, so 11 to 21 bytes an event. A hash is not proof: every match is checked

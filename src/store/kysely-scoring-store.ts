@@ -133,8 +133,8 @@ export class KyselyScoringStore implements ScoringStore {
     // transaction holds are skipped; those taken stay deleted only if the pass commits. Locking
     // them (FOR UPDATE) and deleting them later wrote each queue row twice.
     // Two statements, each by primary key: as one (the delete in a CTE joined to `events`) the
-    // planner sized the join by the limit (20,000) and hashed the whole events table at every
-    // pass, 15-110 ms a pass even for one event under single-event load.
+    // planner sized the join by the limit and hashed the whole events table at every pass, even
+    // for one event under single-event load.
     const taken = await sql<{ seq: number }>`delete from score_queue where seq = any(array(
         select seq from score_queue where seq > ${afterSeq} order by seq limit ${limit}
         for update skip locked)) returning seq`.execute(this.db);

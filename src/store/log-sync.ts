@@ -1,8 +1,8 @@
 /**
  * Makes SQLite's write-ahead log durable off the thread that commits. A commit with
  * `synchronous = FULL` writes the log and waits for fsync while it holds the file's write lock
- * and blocks its thread (on the ingest bench, a third of the serving thread's time, all of it
- * with the scoring thread kept waiting). Ingest instead commits with NORMAL (written to the OS,
+ * and blocks its thread (on the ingest bench, a large part of the serving thread's time, all of
+ * it with the scoring thread kept waiting). Ingest instead commits with NORMAL (written to the OS,
  * not yet to disk), gives the lock back, and answers once an fsync of the log started after its
  * commit has finished. Durable the same: an event is acknowledged only once it is on disk. The
  * fsync runs in libuv's thread pool, and every commit made while one runs shares the next one.

@@ -3,8 +3,8 @@
  * id, alias or email. The statement follows aliases, finds contacts by email, holds the contacts
  * with a key-share lock (in id order, as every lock on contacts is taken), and inserts the new
  * events with their queue rows, all in its own implicit transaction: one round trip and one
- * commit instead of five (begin, aliases, hold, insert, commit). Under single-event load each
- * round trip took about 0.5 ms seen from the server, and socket writes were 12% of the serving
+ * commit instead of five (begin, aliases, hold, insert, commit). Under single-event load the
+ * round trips were a visible part of each request's time, and socket writes of the serving
  * thread's CPU profile.
  *
  * When any contact is missing (an event before its contact, or merged away by a merge that

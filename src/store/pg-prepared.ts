@@ -3,8 +3,8 @@
  * each query unnamed, so PostgreSQL parses and analyses it at every call; a prepared text skips
  * that (it is still planned for each call's parameters: database.ts asks for custom plans).
  * Ingest and scoring run the same few dozen texts, their key lists passed as one array
- * parameter (in two runs back to back, batched ingest acknowledged 11,786 events/s without and
- * 14,606 with, before the other changes of that day). A text is prepared, under a name private
+ * parameter (batched ingest acknowledged more events/s with them, in runs back to back; see
+ * bench/README.md). A text is prepared, under a name private
  * to its connection, the second time that connection runs it, for at most
  * `PREPARED_PER_CONNECTION` texts: one-off texts (DDL, migrations, a rare report) and multi-row
  * value lists stay unnamed.

@@ -28,7 +28,7 @@ const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * The connection as Kysely sees it, with its statements kept prepared: Kysely prepares every
- * query it runs again (under ingest load, 2.3% of the scoring thread's time went to `prepare`).
+ * query it runs again (under ingest load, `prepare` showed in the scoring thread's profile).
  * A statement still being read by a stream is not shared: another is prepared for the caller.
  */
 export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDialectConfig["database"] {

@@ -2,7 +2,7 @@
  * The events of each contact, in time order, for the events already applied to its scores:
  * (contact_id, time_ms, seq). It replaces the index events(contact_id, time_ms), which ingest
  * had to update for every event at a random place of the index (contacts are spread over it):
- * about one page written per event at each commit, two thirds of what storing an event cost on
+ * about one page written per event at each commit, most of what storing an event cost on
  * SQLite. The scorer adds an event here in the transaction that takes it off the score queue,
  * a slice of contacts in id order at a time, so neighbouring entries share their pages. Events
  * still queued are found through the queue (score_queue joined to events).

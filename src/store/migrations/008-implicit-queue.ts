@@ -3,8 +3,8 @@
  * `scored_through` watermark (a counter) and has no entry in contact_events, which the scorer
  * adds in the transaction that applies it. Ingest then writes only the event, and the scorer
  * reads the events table in seq order and adds the index entry, where it used to insert, read
- * and delete a queue row per event as well (in-process, 300k events: 2.3 µs per event to queue,
- * 3.8 to dequeue, 3.9 to read the queue joined to the events). `score_queue` stays, as a view,
+ * and delete a queue row per event as well (three statements per event, each as costly as
+ * storing it, in the in-process bench). `score_queue` stays, as a view,
  * for whatever reads the queue (its depth, waiting for events, a contact's queued events).
  * SQLite only: events commit in seq order there (one writer), so the watermark can move past
  * events already applied without skipping one committed later. PostgreSQL keeps its table,

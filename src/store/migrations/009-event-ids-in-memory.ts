@@ -4,10 +4,10 @@
  * rewrote a page of the index at every commit). AUTOINCREMENT only kept a deleted seq from
  * being given again, and no event is ever deleted: a seq is still the row after the largest,
  * so events keep committing in seq order (the implicit queue of migration 008 relies on it).
- * It cost an update of sqlite_sequence per row (1.2 to 1.5 µs of the 5 an insert took).
+ * It cost an update of sqlite_sequence per row, a good part of an insert's time.
  *
- * SQLite cannot drop a column's constraint: the table is copied, once, in one transaction (the
- * migration of 1,000,000 events took 2.3 s on the 2-core machine). Run again after a crash, it does the same. The
+ * SQLite cannot drop a column's constraint: the table is copied, once, in one transaction (a
+ * matter of seconds for a million events). Run again after a crash, it does the same. The
  * view on the queue names the table, so it is made again after it. PostgreSQL keeps its
  * unique index (its log records rows, not pages; and several processes insert at once).
  */

@@ -2,8 +2,8 @@
  * PostgreSQL: the one-statement ingest (store/pg-ingest.ts) as a function whose statement is
  * planned once per connection. Sent as a statement, it was planned again at every call (the
  * connections plan every statement for its parameters: `plan_cache_mode = force_custom_plan`,
- * store/database.ts), and planning its joins took longer than running them: under single-event
- * load, 0.47 ms of planning and 0.31 ms of execution per call (pg_stat_statements). PL/pgSQL
+ * store/database.ts), and planning its joins took longer than running them (under single-event
+ * load, by pg_stat_statements; bench/HISTORY.md has the figures). PL/pgSQL
  * keeps the plan of its statements; the function's own `plan_cache_mode` makes that plan the
  * generic one from the first call. A generic plan guesses 10 rows per array: every table is
  * read through a lateral look-up by key (`limit 1` keeps the planner from turning it back into a
