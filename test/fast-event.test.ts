@@ -55,7 +55,11 @@ const anyProperties = fc.oneof(
 const goodEmail = fc
   .tuple(fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,10}[a-z0-9]$/), fc.stringMatching(/^[a-z0-9]{1,12}$/))
   .map(([user, host]) => `${user.replace(/\.{2,}/g, ".")}@${host}.com`);
-const anyEmail = fc.oneof(goodEmail, fc.emailAddress(), fc.constantFrom<unknown>("not-an-email", "", "a@b", 7, null));
+const anyEmail = fc.oneof(
+  goodEmail,
+  fc.emailAddress(),
+  fc.constantFrom<unknown>("not-an-email", "", "a@b", 7, null),
+);
 
 const goodEvent = fc.record(
   {

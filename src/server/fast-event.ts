@@ -56,7 +56,8 @@ export function fastEventCheck(rules: InputRules): (value: unknown) => CheckedEv
       event.timestamp = ms;
     }
     if (properties !== undefined) {
-      if (!isPlainObject(properties) || limitProblem(properties, rules.limits) !== undefined) return undefined;
+      if (!isPlainObject(properties) || limitProblem(properties, rules.limits) !== undefined)
+        return undefined;
       event.properties = properties;
     }
     return event;
