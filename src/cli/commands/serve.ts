@@ -31,7 +31,7 @@ function wrapNames(names: readonly string[], indent = "    "): string {
 
 const HELP = `
 Configuration (later wins): defaults, the config file (--config or LEADSCORE_CONFIG, YAML or
-JSON), environment variables, then these options. The README's settings table says what each
+JSON), environment variables, then these options. docs/settings.md says what each
 setting does.
   config file keys:
 ${wrapNames(Object.keys(configSchema.shape))}

@@ -403,7 +403,7 @@ export function registerSegmentRoutes({ table, service, inputs, inputRules }: Ro
     bodyKey: true,
     summary: `Segment-compatible batch of up to ${maxBatch} messages`,
     description:
-      "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name or password, or a Bearer key; without either, `writeKey` in the body (the body then held to 512 KiB). Bodies may be gzip or deflate compressed, labelled application/json, application/x-www-form-urlencoded (RudderStack) or text/plain (beacons). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; see the README for the mapping.",
+      "The body Segment's and RudderStack's SDKs send: {batch: [...], context?, sentAt?}. Authenticate with HTTP Basic auth, the write key as user name or password, or a Bearer key; without either, `writeKey` in the body (the body then held to 512 KiB). Bodies may be gzip or deflate compressed, labelled application/json, application/x-www-form-urlencoded (RudderStack) or text/plain (beacons). All or nothing: when a message is invalid, the 400 names it (batch[3].messageId) and nothing is written. Messages are applied in order; docs/sdks.md gives the mapping.",
     tag: "segment",
     scope: "ingest",
     body: schemas.batch,
