@@ -5,7 +5,9 @@
  * `--ingest-only` runs only the ingest part, `--no-ingest` skips it; `--predict-only` runs only
  * the predictive part, `--no-predict` skips it; `--inprocess` runs only the in-process SQLite
  * ingest breakdown (bench/ingest-inprocess.ts); `--export` only the export of ranked scores
- * (bench/export.ts, `--export-contacts N`, 200,000 by default). Prints tables and writes
+ * (bench/export.ts, `--export-contacts N`, 200,000 by default); `--request-cost` only the CPU and
+ * allocations of one ingest request (bench/request-cost.ts, `--request-cost-baseline <checkout>`
+ * to compare with another version in the same run). Prints tables and writes
  * bench/out/batch-<date>.json, bench/out/ingest-<date>.json and bench/out/predict-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,6 +17,7 @@ import { benchExport, exportContacts, exportTable } from "./export.js";
 import { benchIngest, ingestOptions, ingestTable } from "./ingest.js";
 import { benchIngestInProcess, inProcessEvents, inProcessTable } from "./ingest-inprocess.js";
 import { benchPredictTraining, type PredictTrainingResult } from "./predict-train.js";
+import { benchRequestCost, requestCostOptions, requestCostTable } from "./request-cost.js";
 
 const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
 const EVENTS_PER_CONTACT = 50;
@@ -190,8 +193,18 @@ async function exportBench(): Promise<void> {
   process.stdout.write(`\nwritten ${file}\n`);
 }
 
+async function requestCost(): Promise<void> {
+  const report = benchRequestCost(requestCostOptions(process.argv));
+  process.stdout.write(`\n${requestCostTable(report)}\n`);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/request-cost-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify({ node: process.version, ...report }, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
 async function main(): Promise<void> {
   const has = (flag: string) => process.argv.includes(flag);
+  if (has("--request-cost")) return requestCost();
   if (has("--inprocess")) return inProcess();
   if (has("--export")) return exportBench();
   const ingestOnly = has("--ingest-only");
