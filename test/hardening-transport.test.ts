@@ -7,6 +7,7 @@
 import { request as httpRequest } from "node:http";
 import { deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/service/config.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 
 const MIB = 1024 * 1024;
@@ -350,6 +351,55 @@ describe("rate limits", () => {
     } finally {
       await svc.close();
     }
+  });
+
+  it("counts failures per client behind a trusted proxy, and per peer otherwise", async () => {
+    const failures = async (url: string, forwardedFor: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (
+            await fetch(`${url}/v1/scores`, {
+              headers: { authorization: "Bearer lsk_bad", "x-forwarded-for": forwardedFor },
+            })
+          ).status,
+        );
+      return statuses;
+    };
+    const behindProxy = await startTestService("sqlite", {
+      rateLimitAuthFailures: 2,
+      trustProxy: "127.0.0.1",
+    });
+    try {
+      expect(await failures(behindProxy.url, "203.0.113.7")).toEqual([401, 401, 429]);
+      // Another client of the same proxy keeps its own budget.
+      expect(await failures(behindProxy.url, "203.0.113.8")).toEqual([401, 401, 429]);
+    } finally {
+      await behindProxy.close();
+    }
+    const direct = await startTestService("sqlite", { rateLimitAuthFailures: 2 });
+    try {
+      // Without trustProxy the header is anyone's to write: the peer is the client.
+      expect(await failures(direct.url, "203.0.113.7")).toEqual([401, 401, 429]);
+      expect(await failures(direct.url, "203.0.113.8")).toEqual([429, 429, 429]);
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it("refuses trustProxy true and names a bad proxy address", () => {
+    expect(() => loadConfig({ env: { LEADSCORE_TRUST_PROXY: "true" } })).toThrow(
+      /trustProxy.*X-Forwarded-For from anyone/,
+    );
+    expect(() => loadConfig({ env: { LEADSCORE_TRUST_PROXY: "10.0.0.0/8,proxy.local" } })).toThrow(
+      /trustProxy.*proxy\.local is neither an IP address nor a CIDR range/,
+    );
+    expect(loadConfig({ env: { LEADSCORE_TRUST_PROXY: "10.0.0.0/8, 127.0.0.1" } }).trustProxy).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+    ]);
+    expect(loadConfig({ env: { LEADSCORE_TRUST_PROXY: "2" } }).trustProxy).toBe(2);
+    expect(loadConfig({ env: {} }).trustProxy).toBe(false);
   });
 
   it("does not throttle good traffic by default", async () => {

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
+import type { ServiceConfig } from "../service/config.js";
 import { RequestError } from "../service/errors.js";
 import type { ScoringService } from "../service/service.js";
 import { gate, keyOf } from "./auth.js";
@@ -31,6 +32,13 @@ export interface BuiltApp {
   servedRoutes: readonly { method: string; url: string }[];
 }
 
+/** A number of hops becomes the function Fastify's typings ask for (its runtime does the same). */
+function trustedProxies(setting: ServiceConfig["trustProxy"]) {
+  if (setting === false) return undefined;
+  if (typeof setting === "number") return (_address: string, hop: number) => hop < setting;
+  return setting;
+}
+
 export async function buildApp(service: ScoringService, log: Logger): Promise<BuiltApp> {
   const app: FastifyInstance = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
@@ -42,6 +50,8 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
     routerOptions: { maxParamLength: 256 * 9 },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientErrorAnswer,
+    // The client's address (rate limits, logs) from X-Forwarded-For, only behind named proxies.
+    trustProxy: trustedProxies(service.config.trustProxy),
   });
   app.addContentTypeParser(
     ["application/yaml", "application/x-yaml", "text/yaml"],

@@ -3,10 +3,55 @@
  * variables, then command-line options. Every value is validated; a bad one names its source.
  */
 import { readFileSync } from "node:fs";
+import ipaddr from "ipaddr.js";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { allowEntryProblem } from "../alerts/targets.js";
 import { parseTimestamp } from "../io/timestamps.js";
+
+/**
+ * `trustProxy` as Fastify takes it: false, a number of hops, or the proxies' addresses. `true`
+ * (believe any X-Forwarded-For) is refused: any client could then pick its own address and
+ * escape the rate limits; name the proxies instead.
+ */
+function trustProxyOf(
+  value: boolean | number | string | string[],
+  context: z.RefinementCtx,
+): false | number | string[] {
+  const text = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+  if (value === false || text === "false" || text === "" || value === 0) return false;
+  if (value === true || text === "true") {
+    context.addIssue({
+      code: "custom",
+      message:
+        "true would believe X-Forwarded-For from anyone; give the proxies' addresses (10.0.0.0/8) or a number of hops",
+    });
+    return z.NEVER;
+  }
+  const hops = typeof value === "number" ? value : text && /^\d+$/.test(text) ? Number(text) : undefined;
+  if (hops !== undefined) return hops;
+  const entries = (Array.isArray(value) ? value : String(value).split(","))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = entries.find((entry) => !(ipaddr.isValid(entry) || isCidr(entry)));
+  if (bad !== undefined) {
+    context.addIssue({
+      code: "custom",
+      message: `${bad} is neither an IP address nor a CIDR range (10.0.0.0/8)`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+}
+
+function isCidr(text: string): boolean {
+  try {
+    ipaddr.parseCIDR(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const configSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(8080).describe("HTTP port (0 picks a free one)."),
@@ -172,6 +217,13 @@ export const configSchema = z.strictObject({
     .describe(
       "Requests one client address may make per window to authenticated routes, then 429 (0: no limit).",
     ),
+  trustProxy: z
+    .union([z.boolean(), z.number(), z.string(), z.array(z.string())])
+    .default(false)
+    .transform(trustProxyOf)
+    .describe(
+      "Proxies whose X-Forwarded-For is believed for the client's address (rate limits, logs): addresses or CIDR ranges, comma-separated (10.0.0.0/8,127.0.0.1), or a number of hops; false: the TCP peer is the client.",
+    ),
   corsOrigins: z
     .union([z.array(z.string()), z.string()])
     .default([])
@@ -224,6 +276,7 @@ const ENV: Record<string, keyof ServiceConfig> = {
   LEADSCORE_RATE_LIMIT_PER_KEY: "rateLimitPerKey",
   LEADSCORE_RATE_LIMIT_PER_ADDRESS: "rateLimitPerAddress",
   LEADSCORE_CORS_ORIGINS: "corsOrigins",
+  LEADSCORE_TRUST_PROXY: "trustProxy",
 };
 
 export const CONFIG_ENV_VARS = Object.keys(ENV);
