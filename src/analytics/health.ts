@@ -113,13 +113,16 @@ function ruleWarnings({ rules, population }: Omit<Analysis, "warnings">): Warnin
         ruleId,
         text: `rule ${ruleId} gives points to ${pct(rule.firedShare)} of the contacts: it moves everyone alike`,
       });
+    // A banded rule giving both signs (recency: + when recent, - when old) has no one sign to check.
     const points = rule.meanPoints ?? 0;
-    const against = (points > 0 && rule.liftInterval.high < 1) || (points < 0 && rule.liftInterval.low > 1);
+    const against =
+      (rule.pointsSign === "positive" && rule.liftInterval.high < 1) ||
+      (rule.pointsSign === "negative" && rule.liftInterval.low > 1);
     if (against)
       warnings.push({
         code: "rule-sign",
         ruleId,
-        text: `rule ${ruleId} gives ${points > 0 ? "+" : ""}${ratio(points)} points, but its contacts convert ${points > 0 ? "less" : "more"} (lift ${ratio(rule.lift)}, 95% ${ratio(rule.liftInterval.low)}-${ratio(rule.liftInterval.high)})`,
+        text: `rule ${ruleId} gives ${points > 0 ? "+" : ""}${ratio(points)} points on average, but its contacts convert ${points > 0 ? "less" : "more"} (lift ${ratio(rule.lift)}, 95% ${ratio(rule.liftInterval.low)}-${ratio(rule.liftInterval.high)})`,
       });
   }
   for (const feature of [...rules.rules, ...rules.candidates])

@@ -18,13 +18,17 @@ import { type Interval, logOddsRatio, riskRatio, wilsonInterval } from "./interv
 export class FeatureCounter {
   fired = 0;
   firedConversions = 0;
-  /** Sum of the points the rule gave when it fired (rules only). */
+  /** Sum of the points the rule gave when it fired (rules only), and their range. */
   points = 0;
+  lowestPoints = Number.POSITIVE_INFINITY;
+  highestPoints = Number.NEGATIVE_INFINITY;
 
   add(converted: boolean, points = 0): void {
     this.fired++;
     if (converted) this.firedConversions++;
     this.points += points;
+    if (points < this.lowestPoints) this.lowestPoints = points;
+    if (points > this.highestPoints) this.highestPoints = points;
   }
 }
 
@@ -51,6 +55,8 @@ export interface FeatureAdvice {
   logOddsRatio: number;
   /** Rules: the mean points they gave when they fired. */
   meanPoints: number | null;
+  /** Rules: the sign of every point they gave (banded rules may give both: "mixed"). */
+  pointsSign: "positive" | "negative" | "mixed" | null;
   suggestedPoints: number;
   note?: string;
 }
@@ -89,12 +95,19 @@ export function measure(input: FeatureInput, population: Population): FeatureAdv
     significant,
     logOddsRatio: logOddsRatio(groups).value,
     meanPoints: input.kind === "rule" && fired > 0 ? points / fired : null,
+    pointsSign: input.kind === "rule" && fired > 0 ? signOf(input.counter) : null,
     suggestedPoints: 0,
   };
   if (input.dimension !== undefined) advice.dimension = input.dimension;
   const note = noteOf(advice);
   if (note) advice.note = note;
   return advice;
+}
+
+function signOf(counter: FeatureCounter): FeatureAdvice["pointsSign"] {
+  if (counter.lowestPoints > 0) return "positive";
+  if (counter.highestPoints < 0) return "negative";
+  return "mixed";
 }
 
 function noteOf(advice: FeatureAdvice): string | undefined {
