@@ -66,8 +66,8 @@ describe("health warnings", () => {
     // a = yes or b = yes: 21, 31 or 51 points before the clamp, 20 after.
     expect(clamped.ties).toEqual({
       maximum: 20,
-      atMaximum: 650,
-      clamped: 650,
+      atMaximum: 600,
+      clamped: 600,
       unclampedLow: 21,
       unclampedHigh: 51,
     });
