@@ -26,8 +26,8 @@ export interface AnalysisSetup {
   asOfMs: number;
   /** Days after the as-of date within which a conversion counts; null: any time after it. */
   horizonDays: number | null;
-  /** The period the contacts came in over, in days: MQLs per week divide by it. */
-  periodDays: number;
+  /** The period the contacts came in over, in days: MQLs per week divide by it (or give it to finish). */
+  periodDays?: number;
   /** Properties and event types the model does not read, to measure as candidate rules. */
   candidateProperties?: readonly string[];
   candidateEventTypes?: readonly string[];
@@ -202,7 +202,9 @@ export class Analyzer {
       this.events[i].add(candidates.events?.[i] === true, converted);
   }
 
-  finish(): Analysis {
+  /** periodDays: when known only at the end of the pass (the span of the events read). */
+  finish(periodDays = this.setup.periodDays): Analysis {
+    if (periodDays === undefined) throw new Error("the analysis needs the period's length in days");
     const baseRate = this.contacts === 0 ? Number.NaN : this.conversions / this.contacts;
     const population: Population = {
       contacts: this.contacts,
@@ -225,10 +227,10 @@ export class Analyzer {
     const analysis: Omit<Analysis, "warnings"> = {
       asOf: new Date(this.setup.asOfMs).toISOString(),
       horizonDays: this.setup.horizonDays,
-      periodDays: this.setup.periodDays,
+      periodDays,
       population,
       groupings: this.groupings.map((g) => g.report(baseRate)),
-      thresholds: thresholdCurve(this.histogram, this.setup.periodDays),
+      thresholds: thresholdCurve(this.histogram, periodDays),
       ties: this.ties.result(),
       rules: adviseRules(
         rules,

@@ -58,7 +58,8 @@ export class EventCandidate {
     if (done) this.counter.add(converted);
   }
 
+  /** None when no contact did it: nothing to measure. */
   features(): FeatureInput[] {
-    return [{ kind: "event", id: this.eventType, counter: this.counter }];
+    return this.counter.fired === 0 ? [] : [{ kind: "event", id: this.eventType, counter: this.counter }];
   }
 }

@@ -17,6 +17,7 @@ const commandModules: Record<string, () => Promise<{ register: Register }>> = {
   score: () => import("./commands/score.js"),
   explain: () => import("./commands/explain.js"),
   calibrate: () => import("./commands/calibrate.js"),
+  analyze: () => import("./commands/analyze.js"),
   serve: () => import("./commands/serve.js"),
   keys: () => import("./commands/keys.js"),
   import: () => import("./commands/import.js"),
