@@ -6,7 +6,7 @@
 import { FeatureCounter, type FeatureInput } from "./rule-advice.js";
 
 /** More different values than this: an identifier or free text, not categories. */
-export const MAX_VALUES = 20;
+export const MAX_VALUES = 50;
 
 export class PropertyCandidate {
   readonly filled = new FeatureCounter();
