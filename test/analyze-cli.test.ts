@@ -55,10 +55,13 @@ describe("leadscore analyze", () => {
     expect(byDate.notes.some((note) => note.startsWith("period: 92 days"))).toBe(true);
   });
 
-  it("finds the same conversions from the first order event and from the outcomes file", async () => {
+  it("finds the same conversions from the first order event, the outcomes file and the grouped mode", async () => {
     const byEvent = json(await ws.run("analyze", ...inputs, "--conversion", "event:order", "--json"));
     const byFile = json(await ws.run("analyze", ...inputs, "--outcomes", "data/outcomes.csv", "--json"));
-    for (const other of [byEvent, byFile]) {
+    const grouped = json(
+      await ws.run("analyze", ...inputs, "--conversion", "event:order", "--grouped", "--json"),
+    );
+    for (const other of [byEvent, byFile, grouped]) {
       expect(other.analysis.population).toEqual(byDate.analysis.population);
       expect(other.analysis.groupings).toEqual(byDate.analysis.groupings);
     }
