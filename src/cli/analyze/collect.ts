@@ -4,9 +4,9 @@
  * conversion definition or the outcomes file) and both go to the Analyzer, which keeps counts
  * only. Also notes the span of the events, for the period's default length.
  */
-import type { Analyzer } from "../../analytics/analyze.js";
+import type { CandidateValues } from "../../analytics/analyze.js";
 import { type ConversionDefinition, type Outcome, outcomeOf } from "../../analytics/conversion.js";
-import type { Evaluator, EventBatch } from "../../engine/index.js";
+import type { Evaluator, EventBatch, ScoreResult } from "../../engine/index.js";
 import type { Accessor, Row } from "../../io/source.js";
 import { type CompanyContext, type ContactSink, companyOf } from "../score/scorer.js";
 import type { Tally } from "../score/summary.js";
@@ -18,11 +18,16 @@ export interface OutcomeSource {
   outcomes?: ReadonlyMap<string, Outcome>;
 }
 
+/** Takes each contact's result (with its ledger) and outcome: the Analyzer, or compare's score lists. */
+export interface Consumer {
+  add(result: ScoreResult, outcome: Outcome, candidates: CandidateValues, contactId: string): unknown;
+}
+
 export interface CollectContext extends CompanyContext {
   evaluator: Evaluator;
   asOfMs: number;
   tally: Tally;
-  analyzer: Analyzer;
+  consumer: Consumer;
   outcome: OutcomeSource;
   /** Reads a contact column by name (the definition's property). */
   column(name: string): Accessor;
@@ -69,7 +74,7 @@ export class AnalysisCollector implements ContactSink {
       ledger: true,
     });
     const properties = ctx.candidateColumns.map((read) => read(row));
-    ctx.analyzer.add(result, outcome, { properties, events: this.done });
+    ctx.consumer.add(result, outcome, { properties, events: this.done }, id);
     ctx.tally.add(result, end - start);
   }
 

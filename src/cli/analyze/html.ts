@@ -72,10 +72,11 @@ new Chart(document.getElementById("curve"), { type: "line", data: { labels: poin
     y: { position: "left", title: { display: true, text: "MQLs a week" } },
     y1: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: "%" } } } } });
 const rules = data.rules.rules.filter((r) => r.fired > 0 && r.lift !== null);
+document.getElementById("lifts-box").style.height = (rules.length * 22 + 80) + "px";
 new Chart(document.getElementById("lifts"), { type: "bar", data: { labels: rules.map((r) => r.id),
-  datasets: [{ label: "lift (fired / not fired)", data: rules.map((r) => r.lift),
+  datasets: [{ label: "lift (fired / not fired)", data: rules.map((r) => [1, r.lift]),
     backgroundColor: rules.map((r) => !r.significant ? "#999" : r.lift > 1 ? "#16a34a" : "#dc2626") }] },
-  options: { indexAxis: "y", scales: { x: { type: "logarithmic", title: { display: true, text: "lift (log scale; grey: interval holds 1)" } } } } });
+  options: { indexAxis: "y", maintainAspectRatio: false, scales: { y: { ticks: { autoSkip: false } }, x: { type: "logarithmic", title: { display: true, text: "lift, from 1 (log scale; grey: its 95% interval holds 1)" } } } } });
 `;
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
@@ -113,7 +114,7 @@ export async function renderHtml(report: AnalyzeReport): Promise<string> {
 <div class="charts">
 <div><h2>Conversion per band of the total</h2><canvas id="bands"></canvas></div>
 <div><h2>Threshold trade-off</h2><canvas id="curve"></canvas></div>
-<div class="wide"><h2>Lift of each rule</h2><canvas id="lifts"></canvas></div>
+<div class="wide"><h2>Lift of each rule</h2><div id="lifts-box"><canvas id="lifts"></canvas></div></div>
 </div>
 <h2>Warnings</h2>
 <ul>${analysis.warnings.map((w) => `<li>${escapeHtml(w.text)}</li>`).join("") || "<li>none</li>"}</ul>

@@ -4,31 +4,17 @@
  */
 import { writeFile } from "node:fs/promises";
 import { type Analysis, Analyzer } from "../../analytics/analyze.js";
-import {
-  type ConversionDefinition,
-  conversionFromText,
-  conversionSchema,
-  describeConversion,
-} from "../../analytics/conversion.js";
+import { describeConversion } from "../../analytics/conversion.js";
 import { adviseThreshold, type ThresholdAdvice } from "../../analytics/thresholds.js";
-import { compileModel, type Evaluator, type Properties } from "../../engine/index.js";
-import { openWriter } from "../../io/write.js";
-import type { Model } from "../../model/schema.js";
-import { BUILTIN_EVENT_TYPES } from "../../model/schema.js";
+import { compileModel } from "../../engine/index.js";
 import { UserError } from "../errors.js";
-import { BAD_ROW_COLUMNS, BadRowLog } from "../score/bad-rows.js";
-import { readCompanies } from "../score/companies.js";
-import { closeInputs, type Inputs, openInputs } from "../score/inputs.js";
+import { closeInputs, openInputs } from "../score/inputs.js";
 import { type InputOptions, loadModel, parseAsOf } from "../score/options.js";
-import { startProgress } from "../score/progress.js";
-import { scoreGrouped } from "../score/run-grouped.js";
-import { scoreIndexed } from "../score/run-indexed.js";
-import { Tally } from "../score/summary.js";
 import { type Candidates, chooseCandidates } from "./candidates.js";
-import { AnalysisCollector, type OutcomeSource } from "./collect.js";
 import { renderHtml } from "./html.js";
 import { parseGoal, parseHorizon, parsePeriod } from "./options.js";
 import { readOutcomes } from "./outcomes.js";
+import { checkConversionColumn, conversionOf, scorePass, withEventType } from "./pass.js";
 import { renderTerminal } from "./terminal.js";
 
 export interface AnalyzeOptions extends InputOptions {
@@ -54,27 +40,6 @@ export interface AnalyzeReport {
   notes: string[];
   analysis: Analysis;
   advice: ThresholdAdvice | null;
-}
-
-function conversionOf(options: AnalyzeOptions): ConversionDefinition | undefined {
-  if ((options.conversion === undefined) === (options.outcomes === undefined))
-    throw new UserError("give exactly one of --conversion DEFINITION and --outcomes FILE");
-  if (options.conversion === undefined) return undefined;
-  const parsed = conversionSchema.safeParse(conversionFromText(options.conversion));
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new UserError(
-    `--conversion "${options.conversion}": ${issue.path.join(".") || "kind"}: ${issue.message}; ` +
-      "use event:TYPE, stage:STAGE, stage:PROPERTY=STAGE, date:PROPERTY or flag:PROPERTY",
-  );
-}
-
-/** A conversion event type the model does not know gets its own type index, so it can be told apart. */
-function withEventType(model: Model, definition: ConversionDefinition | undefined): Model {
-  if (definition?.kind !== "event") return model;
-  const known = [...BUILTIN_EVENT_TYPES, ...(model.eventTypes ?? [])] as string[];
-  if (known.includes(definition.eventType)) return model;
-  return { ...model, eventTypes: [...(model.eventTypes ?? []), definition.eventType] };
 }
 
 export async function runAnalyze(options: AnalyzeOptions): Promise<void> {
@@ -104,7 +69,7 @@ export async function runAnalyze(options: AnalyzeOptions): Promise<void> {
     candidateProperties: candidates.columns,
     candidateEventTypes: candidates.eventTypes,
   });
-  const { collector, tally, badRows } = await collect(
+  const { collector, tally, badRows } = await scorePass(
     options,
     inputs,
     evaluator,
@@ -140,17 +105,6 @@ export async function runAnalyze(options: AnalyzeOptions): Promise<void> {
   process.stdout.write(options.json ? `${JSON.stringify(report, numbers, 2)}\n` : renderTerminal(report));
 }
 
-/** The definition's property must be a column of the contacts file. */
-function checkConversionColumn(options: AnalyzeOptions, inputs: Inputs, definition?: ConversionDefinition) {
-  if (!definition || definition.kind === "event") return;
-  const { source, mapping } = inputs.contacts;
-  const name = definition.property;
-  if (mapping.columnOf(name) === undefined && !source.columns.includes(name))
-    throw new UserError(
-      `--conversion: ${options.contacts} has no column "${name}" (columns: ${source.columns.join(", ")})`,
-    );
-}
-
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : "none");
 
 /** NaN and infinities are not JSON: null. */
@@ -173,55 +127,5 @@ async function writeHtml(path: string, report: AnalyzeReport): Promise<void> {
     await writeFile(path, await renderHtml(report));
   } catch (error) {
     throw new UserError(`--html ${path}: ${(error as Error).message}`);
-  }
-}
-
-async function collect(
-  options: AnalyzeOptions,
-  inputs: Inputs,
-  evaluator: Evaluator,
-  asOfMs: number,
-  analyzer: Analyzer,
-  outcome: OutcomeSource,
-  candidates: Candidates,
-) {
-  const errors =
-    options.errors === undefined ? undefined : openWriter(options.errors, "csv", BAD_ROW_COLUMNS);
-  const badRows = new BadRowLog(errors);
-  const tally = new Tally();
-  const progress = startProgress(inputs.sources, options.progress);
-  const { source, mapping } = inputs.contacts;
-  try {
-    let companies: Map<string, Properties> | undefined;
-    if (inputs.companies) {
-      progress.phase("reading companies");
-      companies = await readCompanies(inputs.companies.source, inputs.companies.reader, badRows, progress);
-    }
-    const collector = new AnalysisCollector({
-      evaluator,
-      asOfMs,
-      tally,
-      badRows,
-      reader: inputs.contacts.reader,
-      contacts: source,
-      companies,
-      companiesFile: options.companies,
-      analyzer,
-      outcome,
-      column: (name) => source.accessor(mapping.columnOf(name) ?? name),
-      candidateColumns: candidates.accessors,
-      candidateTypes: candidates.typeIndices,
-    });
-    const parts = { evaluator, asOfMs, ledger: false, badRows, tally, progress, scorer: collector };
-    await (options.grouped ? scoreGrouped(inputs, parts) : scoreIndexed(inputs, parts));
-    progress.stop();
-    await errors?.close();
-    return { collector, tally, badRows };
-  } catch (error) {
-    progress.stop();
-    await errors?.abort();
-    throw error;
-  } finally {
-    closeInputs(inputs);
   }
 }
