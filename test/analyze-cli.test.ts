@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyzeReport } from "../src/cli/analyze/run.js";
+import type { CompareReport } from "../src/cli/compare/run.js";
 import { type Run, Workspace } from "./helpers/cli.js";
 
 let ws: Workspace;
@@ -115,5 +116,31 @@ describe("leadscore analyze", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--conversion event:deal_won");
     expect(help.stdout).toContain("--min-conversion <share>");
+  });
+});
+
+describe("leadscore compare", () => {
+  it("gives each model's AUC, their rank agreement and where they disagree", async () => {
+    expect((await ws.run("init", "--template", "bant", "--out", "bant.yaml")).code).toBe(0);
+    const args = [
+      ...inputs.filter((arg) => arg !== "b2b.yaml" && arg !== "--model"),
+      "--conversion",
+      "date:convertedAt",
+    ];
+    const run = await ws.run("compare", "--model", "b2b.yaml", "--other", "bant.yaml", ...args, "--json");
+    expect(run.stderr).toBe("");
+    const report = JSON.parse(run.stdout) as CompareReport;
+    const { comparison } = report;
+    expect(comparison.models.map((m) => m.name)).toEqual(["B2B lead scoring v1", "BANT qualification v1"]);
+    for (const model of comparison.models) expect(model.rocAuc).toBeGreaterThan(0.6);
+    expect(comparison.rankAgreement).toBeGreaterThan(0);
+    expect(comparison.rankAgreement).toBeLessThan(1);
+    expect(comparison.disagreements.map((d) => d.highIn)).toEqual(comparison.models.map((m) => m.name));
+    const same = JSON.parse(
+      (await ws.run("compare", "--model", "b2b.yaml", "--other", "b2b.yaml", ...args, "--json")).stdout,
+    );
+    expect(same.comparison.rankAgreement).toBeCloseTo(1, 12);
+    expect(same.comparison.disagreements[0].contacts).toBe(0);
+    expect(same.models.map((m: { file: string }) => m.file)).toEqual(["b2b.yaml", "b2b.yaml"]);
   });
 });

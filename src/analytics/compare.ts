@@ -99,7 +99,9 @@ export function compareScores(
   labels: ArrayLike<number>,
 ): Comparison {
   if (a.length !== b.length || a.length !== labels.length)
-    throw new RangeError(`${a.length} and ${b.length} scores for ${labels.length} outcomes; they must pair up`);
+    throw new RangeError(
+      `${a.length} and ${b.length} scores for ${labels.length} outcomes; they must pair up`,
+    );
   let conversions = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i] === 1) conversions++;
   const score = (name: string, scores: ArrayLike<number>): ModelScore => ({

@@ -18,6 +18,7 @@ const commandModules: Record<string, () => Promise<{ register: Register }>> = {
   explain: () => import("./commands/explain.js"),
   calibrate: () => import("./commands/calibrate.js"),
   analyze: () => import("./commands/analyze.js"),
+  compare: () => import("./commands/compare.js"),
   serve: () => import("./commands/serve.js"),
   keys: () => import("./commands/keys.js"),
   import: () => import("./commands/import.js"),
