@@ -74,9 +74,9 @@ new Chart(document.getElementById("curve"), { type: "line", data: { labels: poin
 const rules = data.rules.rules.filter((r) => r.fired > 0 && r.lift !== null);
 document.getElementById("lifts-box").style.height = (rules.length * 22 + 80) + "px";
 new Chart(document.getElementById("lifts"), { type: "bar", data: { labels: rules.map((r) => r.id),
-  datasets: [{ label: "lift (fired / not fired)", data: rules.map((r) => [1, r.lift]),
+  datasets: [{ label: "lift (fired / not fired), log2", data: rules.map((r) => Math.log2(r.lift)),
     backgroundColor: rules.map((r) => !r.significant ? "#999" : r.lift > 1 ? "#16a34a" : "#dc2626") }] },
-  options: { indexAxis: "y", maintainAspectRatio: false, scales: { y: { ticks: { autoSkip: false } }, x: { type: "logarithmic", title: { display: true, text: "lift, from 1 (log scale; grey: its 95% interval holds 1)" } } } } });
+  options: { indexAxis: "y", maintainAspectRatio: false, scales: { y: { ticks: { autoSkip: false } }, x: { ticks: { callback: (v) => String(+(2 ** v).toPrecision(2)) }, title: { display: true, text: "lift, from 1 (log scale: each step doubles; grey: its 95% interval holds 1)" } } } } });
 `;
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
