@@ -9,8 +9,11 @@
  * allocations of one ingest request (bench/request-cost.ts, `--request-cost-baseline <checkout>`
  * to compare with another version in the same run). Prints tables and writes
  * bench/out/batch-<date>.json, bench/out/ingest-<date>.json and bench/out/predict-<date>.json.
+ * `--analytics` runs only the one-pass analysis of synthetic scored contacts (bench/analytics.ts,
+ * `--analytics-contacts N`, 1,000,000 by default), which the full run also includes.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { analyticsContacts, analyticsTable, benchAnalytics } from "./analytics.js";
 import { benchScoreCommand, type EndToEnd } from "./end-to-end.js";
 import { buildDataset, countDifferences, timeEngine, timeReference } from "./evaluator.js";
 import { benchExport, exportContacts, exportTable } from "./export.js";
@@ -202,10 +205,20 @@ async function requestCost(): Promise<void> {
   process.stdout.write(`\nwritten ${file}\n`);
 }
 
+async function analytics(): Promise<void> {
+  const result = benchAnalytics(analyticsContacts(process.argv));
+  process.stdout.write(`\n${analyticsTable(result)}\n`);
+  mkdirSync("bench/out", { recursive: true });
+  const file = `bench/out/analytics-${new Date().toISOString().slice(0, 10)}.json`;
+  writeFileSync(file, `${JSON.stringify({ node: process.version, ...result }, null, 2)}\n`);
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
 async function main(): Promise<void> {
   const has = (flag: string) => process.argv.includes(flag);
   if (has("--request-cost")) return requestCost();
   if (has("--inprocess")) return inProcess();
+  if (has("--analytics")) return analytics();
   if (has("--export")) return exportBench();
   const ingestOnly = has("--ingest-only");
   const predictOnly = has("--predict-only");
@@ -215,6 +228,7 @@ async function main(): Promise<void> {
   if (ingestOnly && predictOnly) throw new Error("--ingest-only and --predict-only exclude each other");
   if (predictOnly) return predictive();
   if (!ingestOnly) await batchScoring();
+  if (!ingestOnly) await analytics();
   if (!has("--no-ingest")) await ingest();
   if (!ingestOnly && !has("--no-predict")) await predictive();
 }

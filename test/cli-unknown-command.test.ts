@@ -11,8 +11,8 @@ afterAll(async () => ws?.remove());
 
 describe("an unknown command", () => {
   it.each([
-    [["analyse", "--help"], "alerts"],
-    [["analyse"], "alerts"],
+    [["analyse", "--help"], "analyze"],
+    [["analyse"], "analyze"],
     [["sreve", "--port", "0"], "serve"],
     [["Explian"], "explain"],
   ])("%j exits 2 and suggests %s", async (args, nearest) => {

@@ -17,6 +17,8 @@ const commandModules: Record<string, () => Promise<{ register: Register }>> = {
   score: () => import("./commands/score.js"),
   explain: () => import("./commands/explain.js"),
   calibrate: () => import("./commands/calibrate.js"),
+  analyze: () => import("./commands/analyze.js"),
+  compare: () => import("./commands/compare.js"),
   serve: () => import("./commands/serve.js"),
   keys: () => import("./commands/keys.js"),
   import: () => import("./commands/import.js"),

@@ -43,7 +43,8 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-async function chartJsBundle(): Promise<string> {
+/** Chart.js's UMD bundle, safe to inline in a <script> element. */
+export async function chartJsBundle(): Promise<string> {
   const require = createRequire(import.meta.url);
   const main = require.resolve("chart.js");
   const text = await readFile(join(dirname(main), "chart.umd.min.js"), "utf8");
@@ -54,7 +55,7 @@ const num = (x: number | undefined, digits = 3) =>
   x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits);
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "-");
 
-function htmlTable(header: string[], rows: string[][]): string {
+export function htmlTable(header: string[], rows: string[][]): string {
   const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`);
   return `<table><thead><tr>${th}</tr></thead><tbody>${body.join("")}</tbody></table>`;

@@ -18,7 +18,8 @@ const fixed = (x: number | undefined, digits = 3) =>
 const percent = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "-");
 const count = (x: number) => x.toLocaleString("en-US");
 
-function table(header: string[], rows: string[][]): string {
+/** Aligned columns: figures to the right, words to the left. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   // Figures line up on the right, words on the left.
   const numeric = header.map(

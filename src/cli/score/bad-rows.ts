@@ -15,6 +15,7 @@ export const BAD_ROW_KINDS = [
   "missing event type",
   "bad timestamp",
   "unknown contact",
+  "bad outcome",
 ] as const;
 export type BadRowKind = (typeof BAD_ROW_KINDS)[number];
 
