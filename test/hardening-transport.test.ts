@@ -368,7 +368,7 @@ describe("rate limits", () => {
     };
     const behindProxy = await startTestService("sqlite", {
       rateLimitAuthFailures: 2,
-      trustProxy: "127.0.0.1",
+      trustProxy: ["127.0.0.1"],
     });
     try {
       expect(await failures(behindProxy.url, "203.0.113.7")).toEqual([401, 401, 429]);
