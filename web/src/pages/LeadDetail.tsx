@@ -34,9 +34,11 @@ function causeText(entry: HistoryEntry, i18n: I18n, rules: Map<string, string[]>
   if (entry.cause !== "event" || ids.length === 0) return cause;
   const counted = [...new Set(ids.flatMap((id) => rules.get(id) ?? []))];
   const events = i18n.t("detail.events", { count: i18n.number(ids.length) });
-  return counted.length > 0
-    ? `${cause}: ${events}, ${i18n.t("detail.rulesOfEvents", { rules: counted.join(", ") })}`
-    : `${cause}: ${events}`;
+  const details =
+    counted.length > 0
+      ? `${events}, ${i18n.t("detail.rulesOfEvents", { rules: counted.join(", ") })}`
+      : events;
+  return i18n.t("detail.causeWith", { cause, details });
 }
 
 export function LeadDetail({ contactId }: { contactId: string }) {

@@ -1,5 +1,5 @@
 /** The ranked leads: filters kept in the URL, server-side pages, CSV export, new hot leads by polling. */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
 import { api, queryString } from "../api";
 import { Link } from "../components/Link";
 import { Temperature } from "../components/Temperature";
@@ -15,6 +15,25 @@ type Filters = Record<(typeof FILTERS)[number], string>;
 
 function filtersOf(search: URLSearchParams): Filters {
   return Object.fromEntries(FILTERS.map((name) => [name, search.get(name) ?? ""])) as Filters;
+}
+
+/** A label above its control, tied by id (a wrapping label would name the select by its value too). */
+function Field({
+  label,
+  className,
+  children,
+}: {
+  label: string;
+  className?: string;
+  children: (id: string) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
+  );
 }
 
 export function Leads() {
@@ -120,52 +139,71 @@ export function Leads() {
       </div>
       <search>
         <form className="filters" onSubmit={(event) => event.preventDefault()}>
-          <label className="search">
-            {t("leads.search")}
-            <input type="search" value={searchText} onChange={(event) => setSearchText(event.target.value)} />
-          </label>
-          <label>
-            {t("leads.temperature")}
-            <select
-              value={filters.temperature}
-              onChange={(event) => setFilter("temperature", event.target.value)}
-            >
-              <option value="">{t("leads.all")}</option>
-              <option value="hot">{t("temperature.hot")}</option>
-              <option value="warm">{t("temperature.warm")}</option>
-              <option value="cold">{t("temperature.cold")}</option>
-            </select>
-          </label>
-          <label>
-            {t("leads.mql")}
-            <select value={filters.mql} onChange={(event) => setFilter("mql", event.target.value)}>
-              <option value="">{t("leads.all")}</option>
-              <option value="true">{t("leads.yes")}</option>
-              <option value="false">{t("leads.no")}</option>
-            </select>
-          </label>
-          <label>
-            {t("leads.band")}
-            <select value={filters.band} onChange={(event) => setFilter("band", event.target.value)}>
-              <option value="">{t("leads.all")}</option>
-              {BANDS.map((band) => (
-                <option key={band} value={band}>
-                  {band}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("leads.grade")}
-            <select value={filters.fitGrade} onChange={(event) => setFilter("fitGrade", event.target.value)}>
-              <option value="">{t("leads.all")}</option>
-              {["A", "B", "C", "D"].map((grade) => (
-                <option key={grade} value={grade}>
-                  {grade}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label={t("leads.search")} className="search">
+            {(id) => (
+              <input
+                id={id}
+                type="search"
+                value={searchText}
+                onChange={(event) => setSearchText(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t("leads.temperature")}>
+            {(id) => (
+              <select
+                id={id}
+                value={filters.temperature}
+                onChange={(event) => setFilter("temperature", event.target.value)}
+              >
+                <option value="">{t("leads.all")}</option>
+                <option value="hot">{t("temperature.hot")}</option>
+                <option value="warm">{t("temperature.warm")}</option>
+                <option value="cold">{t("temperature.cold")}</option>
+              </select>
+            )}
+          </Field>
+          <Field label={t("leads.mql")}>
+            {(id) => (
+              <select id={id} value={filters.mql} onChange={(event) => setFilter("mql", event.target.value)}>
+                <option value="">{t("leads.all")}</option>
+                <option value="true">{t("leads.yes")}</option>
+                <option value="false">{t("leads.no")}</option>
+              </select>
+            )}
+          </Field>
+          <Field label={t("leads.band")}>
+            {(id) => (
+              <select
+                id={id}
+                value={filters.band}
+                onChange={(event) => setFilter("band", event.target.value)}
+              >
+                <option value="">{t("leads.all")}</option>
+                {BANDS.map((band) => (
+                  <option key={band} value={band}>
+                    {band}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t("leads.grade")}>
+            {(id) => (
+              <select
+                id={id}
+                value={filters.fitGrade}
+                onChange={(event) => setFilter("fitGrade", event.target.value)}
+              >
+                <option value="">{t("leads.all")}</option>
+                {["A", "B", "C", "D"].map((grade) => (
+                  <option key={grade} value={grade}>
+                    {grade}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </form>
       </search>
       {error && (
