@@ -266,6 +266,11 @@ describe.each(BACKENDS)("the dashboard on %s", (backend) => {
       await page.getByLabel("Température").selectOption("");
       await expect.poll(async () => (await temperatures.allTextContents()).includes("chaud")).toBe(true);
       await check("leads", "fr");
+      // A phone's width: the table scrolls sideways inside its box, the page does not.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+      await check("leads-narrow", "fr");
+      await page.setViewportSize({ width: 1280, height: 860 });
     },
     STEP_MS,
   );
