@@ -8,7 +8,7 @@
  * Errors name the fields as the HTTP query does (`query.sort`): this module is the query
  * string's meaning, without the HTTP.
  */
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import { isoTime } from "../io/timestamps.js";
 import type { Database, Dialect } from "../store/database.js";
 import type { ScoresTable, Tables } from "../store/tables.js";
@@ -126,8 +126,6 @@ export function decodeCursor(text: string): CursorKey {
   }
   return key as CursorKey;
 }
-
-type ScoresQuery = SelectQueryBuilder<Tables, "scores" | "contacts", object>;
 
 export class RankedScores {
   constructor(
