@@ -30,7 +30,7 @@ function serve(dir: string, args: string[]): Promise<Served> {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 90_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const url = /Leadscore is running at (http:\/\/\S+)/.exec(out)?.[1];
+      const url = /Leadscore dashboard: (http:\/\/\S+)/.exec(out)?.[1];
       if (url && /\n.*(demo API key|create an API key)/.test(out.slice(out.indexOf(url)))) {
         clearTimeout(timer);
         resolve({ child, url, key: /(lsk_[A-Za-z0-9_-]+)/.exec(out)?.[1], output: () => out });
@@ -76,6 +76,17 @@ describe("leadscore serve --demo", () => {
     expect(first.output()).toMatch(/120 contacts, \d+ events scored/);
     expect(first.key).toBeDefined();
     expect(first.output()).toMatch(/demo API key \(admin scope/);
+    // The dashboard's URL comes first, then the admin's one-time password, which logs in.
+    const running = first.output().slice(first.output().indexOf("\nLeadscore dashboard:") + 1);
+    expect(running.split("\n")[0]).toBe(`Leadscore dashboard: ${first.url}`);
+    const password = /^ {2}log in as admin, password (\S+)/m.exec(running)?.[1];
+    expect(password).toBeDefined();
+    const login = await fetch(`${first.url}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password }),
+    });
+    expect(login.status).toBe(200);
     const auth = { authorization: `Bearer ${first.key}` };
     const health = await fetch(`${first.url}/health`);
     expect(await health.json()).toMatchObject({ status: "ok", database: "sqlite" });
@@ -87,8 +98,8 @@ describe("leadscore serve --demo", () => {
     expect(score.status).toBe(200);
     const body = (await score.json()) as { scores: { ledger: unknown[] }[] };
     expect(body.scores[0].ledger.length).toBeGreaterThan(0);
-    const running = privateModes(join(ws.dir, "data"));
-    expect(running.files).toEqual(
+    const files = privateModes(join(ws.dir, "data"));
+    expect(files.files).toEqual(
       expect.arrayContaining(["demo-api-key.txt", "leadscore.db", "leadscore.db-wal"]),
     );
     expect(await stop(first)).toBe(0);
@@ -97,6 +108,8 @@ describe("leadscore serve --demo", () => {
     const second = await serve(ws.dir, ["--demo", "--demo-contacts", "120"]);
     expect(second.output()).toMatch(/already has contacts/);
     expect(second.key).toBe(first.key);
+    expect(second.output()).toMatch(/log in with your dashboard user/);
+    expect(second.output()).not.toContain(password);
     const again = await fetch(`${second.url}/v1/contacts/c000001`, { headers: auth });
     expect(again.status).toBe(200);
     expect(await stop(second)).toBe(0);

@@ -17,6 +17,8 @@ const PLUS_EMAIL = "+cmd@example.com";
 interface StoredScore {
   contactId: string;
   email: string | null;
+  name: string | null;
+  company: string | null;
   total: number;
   dimensions: Record<string, number>;
   band: string;
@@ -27,6 +29,12 @@ interface StoredScore {
   mql: boolean;
   disqualified: boolean;
   scoredAt: string;
+  prediction: null;
+}
+
+function nameOf(properties: { firstName?: string; lastName?: string }): string | null {
+  const name = [properties.firstName, properties.lastName].filter(Boolean).join(" ");
+  return name === "" ? null : name;
 }
 
 describe.each(BACKENDS)("ranked scores on %s", (backend) => {
@@ -40,13 +48,16 @@ describe.each(BACKENDS)("ranked scores on %s", (backend) => {
     const rows = await svc.server.service.db
       .selectFrom("scores")
       .leftJoin("contacts", "contacts.id", "scores.contact_id")
+      .leftJoin("companies", "companies.id", "contacts.company_id")
       .selectAll("scores")
-      .select("contacts.email")
+      .select(["contacts.email", "contacts.properties", "companies.properties as company_properties"])
       .where("scores.model_key", "=", "b2b")
       .execute();
     return rows.map((row) => ({
       contactId: row.contact_id,
       email: row.email,
+      name: nameOf(JSON.parse(row.properties ?? "{}")),
+      company: row.company_properties ? (JSON.parse(row.company_properties).name ?? null) : null,
       total: row.total,
       dimensions: JSON.parse(row.dimensions),
       band: row.band,
@@ -57,6 +68,8 @@ describe.each(BACKENDS)("ranked scores on %s", (backend) => {
       mql: row.mql === 1,
       disqualified: row.disqualified === 1,
       scoredAt: new Date(Number(row.as_of_ms)).toISOString(),
+      // No predictive model is published here.
+      prediction: null,
     }));
   }
 
@@ -261,6 +274,39 @@ describe.each(BACKENDS)("ranked scores on %s", (backend) => {
         "asc",
       ),
     );
+  });
+
+  it("searches the email, the names and the company's name, each word case-insensitively", async () => {
+    const eligible = stored.filter((row) => !row.disqualified);
+    const withCompany = eligible.find((row) => row.company !== null && row.name !== null)!;
+    const matches = (row: StoredScore, words: string[]) =>
+      words.every((word) =>
+        [row.email, row.name, row.company].some((field) => (field ?? "").toLowerCase().includes(word)),
+      );
+    const lastName = withCompany.name!.split(" ").at(-1)!;
+    const companyWord = withCompany.company!.split(" ")[0];
+    for (const search of [
+      lastName.toUpperCase(),
+      `${companyWord} ${lastName}`,
+      withCompany.email!.slice(0, 6),
+    ]) {
+      const words = search.toLowerCase().split(" ");
+      const items = await readAll(`search=${encodeURIComponent(search)}`, 20);
+      expect(items.length, search).toBeGreaterThan(0);
+      expect(items.map((item) => item.contactId).sort(), search).toEqual(
+        eligible
+          .filter((row) => matches(row, words))
+          .map((row) => row.contactId)
+          .sort(),
+      );
+      expect(items.map((item) => item.contactId)).toContain(withCompany.contactId);
+    }
+    // LIKE's wildcards are matched as themselves.
+    expect(await readAll("search=%25", 50)).toEqual([]);
+    expect(await readAll(`search=${encodeURIComponent("zzz-nobody")}`, 50)).toEqual([]);
+    const tooLong = await svc.call("GET", `/v1/scores?search=${"x".repeat(201)}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.issues[0].field).toBe("query.search");
   });
 
   it("rejects a cursor made for another sort, order or model, and a forged one", async () => {

@@ -17,6 +17,7 @@ import {
   setupBodyDecoding,
   setupJsonContentTypes,
 } from "./body.js";
+import { registerDashboardRoutes, setupDashboard } from "./dashboard/index.js";
 import { clientErrorAnswer, frameworkError } from "./framework-errors.js";
 import { setupMetrics } from "./metrics.js";
 import { setupRateLimits } from "./rate-limits.js";
@@ -66,6 +67,8 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
   });
   await setupBrowserSecurity(app, service.config);
   const limits = await setupRateLimits(app, service.config);
+  // The dashboard: its files, and its session cookie as an alternative to an API key.
+  const dashboard = await setupDashboard(app, service);
   app.addHook("onResponse", async (request, reply) => {
     if (reply.statusCode >= 500)
       request.log.error(
@@ -116,23 +119,29 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
       .status(500)
       .send({ error: { code: "internal", message: "internal error; see the service log" } });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
+  app.setNotFoundHandler((request, reply) => {
+    if (dashboard.files.serve(request, reply)) return reply;
+    return reply.status(404).send({
       error: {
         code: "not_found",
         message: `no route ${request.method} ${request.url.split("?")[0]}; see /openapi.json`,
       },
-    }),
-  );
+    });
+  });
   const servedRoutes: { method: string; url: string }[] = [];
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat())
       if (method !== "HEAD" && method !== "OPTIONS") servedRoutes.push({ method, url: route.url });
   });
   const metrics = setupMetrics(app, service);
-  const table = new RouteTable(app, gate(service.keys, limits), bodyLimitsOf(service.config));
+  const table = new RouteTable(
+    app,
+    gate(service.keys, limits, dashboard.sessions),
+    bodyLimitsOf(service.config),
+  );
   const inputRules = inputRulesOf(service.config, service.clock);
   const inputs = inputSchemas(inputRules);
   for (const register of routeModules) register({ table, service, metrics, inputs, inputRules });
+  registerDashboardRoutes(table, service, limits);
   return { app, routes: table.routes, servedRoutes };
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import type { KeyChecker } from "../service/api-keys.js";
+import type { SessionScopes } from "./dashboard/session.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { Gate } from "./route.js";
 
@@ -37,12 +38,18 @@ function basicPasswordOf(request: FastifyRequest): string | undefined {
   return basic?.user ? basic.password || undefined : undefined;
 }
 
-export function gate(keys: KeyChecker, limits: RateLimits): Gate {
+/** Checks API keys and, without one, the dashboard's session cookie (its user's role as scope). */
+export function gate(keys: KeyChecker, limits: RateLimits, sessions?: SessionScopes): Gate {
   return {
     headerKey: keyOf,
     async authenticate(request, reply, key) {
       await limits.address(request, reply);
       await limits.beforeKeyCheck(request, reply);
+      if (key === undefined && sessions?.present(request)) {
+        const scope = await sessions.scopeOf(request);
+        if (scope === null) await limits.keyFailed(request, reply);
+        return scope;
+      }
       let scope = key ? await keys.scopeOf(key) : null;
       let usedKey = key;
       const password = scope === null && key === keyOf(request) ? basicPasswordOf(request) : undefined;

@@ -92,7 +92,7 @@ export function openApiDocument(
       ...(spec.description || spec.scope ? { description: describeRoute(spec) } : {}),
       tags: [spec.tag],
       ...(spec.scope
-        ? { security: [{ bearer: [] }, { basic: [] }], "x-scope": spec.scope }
+        ? { security: [{ bearer: [] }, { basic: [] }, { session: [] }], "x-scope": spec.scope }
         : { security: [] }),
       parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
       ...(Object.keys(requestContent).length > 0
@@ -112,7 +112,7 @@ export function openApiDocument(
       version,
       description:
         "Explainable lead scoring: ingest contacts and events, read scores with every point explained, publish models. " +
-        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name or password of HTTP Basic auth (what Segment SDKs send); Segment routes (x-write-key-in-body) also take it as `writeKey` in a body of at most 512 KiB when no header carries one. " +
+        "Every route but /health needs an API key (`leadscore keys create`), as `Authorization: Bearer <key>` or as the user name or password of HTTP Basic auth (what Segment SDKs send), or the dashboard's session cookie (see the dashboard tag); Segment routes (x-write-key-in-body) also take it as `writeKey` in a body of at most 512 KiB when no header carries one. " +
         "A key has one scope: `ingest` (events and Segment calls), `read`, `write` (ingest, reads, contact and company upserts) or `admin` (everything); each route names the scope it needs (`x-scope`). " +
         "Bodies may be compressed (Content-Encoding gzip, deflate or br); each route's limit (x-body-limit-bytes) applies to the inflated body.",
     },
@@ -124,6 +124,13 @@ export function openApiDocument(
           type: "http",
           scheme: "basic",
           description: "The API key as the user name (Segment write key) or as the password.",
+        },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "leadscore_session",
+          description:
+            "The dashboard's session (POST /v1/auth/login): it stands for a key of its user's role's scope (admin: admin, marketing: write, sales: read). Requests other than GET made with it need the X-CSRF-Token header.",
         },
       },
       schemas: { Error: jsonSchema(errorSchema, "output") },

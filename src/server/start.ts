@@ -31,6 +31,8 @@ export interface StartOptions {
   logger?: Logger;
   /** The service's clock (tests); default Date.now. */
   clock?: () => number;
+  /** The dashboard admin's password when the database has no user yet (default: a random one, printed). */
+  adminPassword?: string | undefined;
 }
 
 export async function startServer(config: ServiceConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -59,6 +61,7 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
         : undefined;
     }
   }
+  const admin = await service.users.ensureAdmin(options.adminPassword);
   const { app, servedRoutes } = await buildApp(service, log);
   service.startBackground();
   await app.listen({ port: config.port, host: config.host });
@@ -66,7 +69,15 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  say(`\nLeadscore is running at ${url}  (database: ${service.database.location})`);
+  say(`\nLeadscore dashboard: ${url}`);
+  if (admin && options.adminPassword)
+    say(`  log in as ${admin.username} with the password of LEADSCORE_ADMIN_PASSWORD`);
+  else if (admin)
+    say(
+      `  log in as ${admin.username}, password ${admin.password}  (shown this once; set LEADSCORE_ADMIN_PASSWORD to choose it)`,
+    );
+  else say("  log in with your dashboard user (the admin was created on the first start)");
+  say(`  service running (database: ${service.database.location})`);
   say(`  API reference: ${url}/openapi.json    health: ${url}/health`);
   if (demoKey) {
     say(

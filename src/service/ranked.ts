@@ -8,7 +8,7 @@
  * Errors name the fields as the HTTP query does (`query.sort`): this module is the query
  * string's meaning, without the HTTP.
  */
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import { isoTime } from "../io/timestamps.js";
 import type { Database, Dialect } from "../store/database.js";
 import type { ScoresTable, Tables } from "../store/tables.js";
@@ -36,6 +36,8 @@ export interface RankedFilters {
   dimension?: string;
   minPoints?: number;
   maxPoints?: number;
+  /** Words found, case-insensitively, in the email, the first and last name or the company's name. */
+  search?: string;
 }
 
 export interface RankedRequest extends RankedFilters {
@@ -49,6 +51,8 @@ export interface RankedRequest extends RankedFilters {
 /** A validated request, resolved against the published model: ready to read pages. */
 export interface RankedPlan {
   model: { key: string; version: number };
+  /** The published predictive model whose stored predictions the items carry (the first by key), if any. */
+  predictiveKey: string | null;
   dimensionIds: readonly string[];
   sort: string;
   order: SortOrder;
@@ -58,6 +62,10 @@ export interface RankedPlan {
 export interface RankedItem {
   contactId: string;
   email: string | null;
+  /** First and last name, as the contact's properties give them. */
+  name: string | null;
+  /** The name of the contact's company. */
+  company: string | null;
   total: number;
   dimensions: Record<string, number>;
   band: string;
@@ -69,6 +77,8 @@ export interface RankedItem {
   disqualified: boolean;
   /** The date the stored score was computed for. */
   scoredAt: string;
+  /** The stored prediction of the plan's predictive model, when there is one. */
+  prediction: { model: string; probability: number; tier: string } | null;
 }
 
 export interface RankedPage {
@@ -117,8 +127,6 @@ export function decodeCursor(text: string): CursorKey {
   return key as CursorKey;
 }
 
-type ScoresQuery = SelectQueryBuilder<Tables, "scores" | "contacts", object>;
-
 export class RankedScores {
   constructor(
     private readonly db: Kysely<Tables>,
@@ -154,8 +162,15 @@ export class RankedScores {
       throw badRequest("query.minPoints", "a dimension filter needs minPoints, maxPoints or both");
     }
     const { model: _model, sort: _sort, order, ...filters } = request;
+    const predictive = await this.db
+      .selectFrom("predictive_heads")
+      .select("key")
+      .orderBy("key")
+      .limit(1)
+      .executeTakeFirst();
     return {
       model: { key: model.key, version: model.version },
+      predictiveKey: predictive?.key ?? null,
       dimensionIds,
       sort,
       order: order ?? "desc",
@@ -285,6 +300,12 @@ export class RankedScores {
           "scores.disqualified",
           "scores.as_of_ms",
           sortValue.as("sort_value"),
+          this.jsonText("contacts.properties", "firstName").as("first_name"),
+          this.jsonText("contacts.properties", "lastName").as("last_name"),
+          this.jsonText("companies.properties", "name").as("company_name"),
+          "predictions.model_key as prediction_model",
+          "predictions.probability",
+          "predictions.tier",
         ])
         // Ties go the same way as the sort so that one index scan (model_key, total, contact_id) serves both.
         .orderBy(sortValue, plan.order)
@@ -293,11 +314,17 @@ export class RankedScores {
   }
 
   /** The rows of the plan's model that pass every filter. */
-  private filtered(plan: RankedPlan): ScoresQuery {
+  private filtered(plan: RankedPlan) {
     const { filters } = plan;
-    let query: ScoresQuery = this.db
+    let query = this.db
       .selectFrom("scores")
       .leftJoin("contacts", "contacts.id", "scores.contact_id")
+      .leftJoin("companies", "companies.id", "contacts.company_id")
+      .leftJoin("predictions", (join) =>
+        join
+          .onRef("predictions.contact_id", "=", "scores.contact_id")
+          .on("predictions.model_key", "=", plan.predictiveKey ?? ""),
+      )
       .where("scores.model_key", "=", plan.model.key);
     const oneOf = (column: "temperature" | "fit_grade" | "engagement_grade" | "matrix" | "band") => {
       const values = {
@@ -327,7 +354,32 @@ export class RankedScores {
       if (maxPoints !== undefined)
         query = query.where(sql<boolean>`${points} <= cast(${maxPoints} as double precision)`);
     }
+    const words = (filters.search ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+    for (const word of words) {
+      // Each word in one of the fields; LIKE's own wildcards in the word are matched as themselves.
+      const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = (value: RawBuilder<unknown>) =>
+        sql<boolean>`lower(coalesce(${value}, '')) like ${pattern} escape '\\'`;
+      query = query.where((eb) =>
+        eb.or([
+          like(sql.ref("contacts.email")),
+          like(this.jsonText("contacts.properties", "firstName")),
+          like(this.jsonText("contacts.properties", "lastName")),
+          like(this.jsonText("companies.properties", "name")),
+        ]),
+      );
+    }
     return query;
+  }
+
+  /** A text property of a JSON text column (null when absent). */
+  private jsonText(
+    column: "contacts.properties" | "companies.properties",
+    name: string,
+  ): RawBuilder<string | null> {
+    if (this.dialect === "sqlite")
+      return sql<string | null>`json_extract(${sql.ref(column)}, ${`$.${name}`})`;
+    return sql<string | null>`(cast(${sql.ref(column)} as json) ->> cast(${name} as text))`;
   }
 
   private sortExpression(sort: string): RawBuilder<number> {
@@ -349,13 +401,24 @@ export class RankedScores {
   }
 }
 
-/** A row of `ordered`: the score's columns and the contact's email. */
-type RankedRow = Omit<ScoresTable, "model_key" | "model_version" | "updated_ms"> & { email: string | null };
+/** A row of `ordered`: the score's columns, the contact's email and names, its prediction. */
+type RankedRow = Omit<ScoresTable, "model_key" | "model_version" | "updated_ms"> & {
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  company_name: string | null;
+  prediction_model: string | null;
+  probability: number | null;
+  tier: string | null;
+};
 
 function itemOf(row: RankedRow): RankedItem {
+  const name = [row.first_name, row.last_name].filter((part) => part !== null && part !== "").join(" ");
   return {
     contactId: row.contact_id,
     email: row.email ?? null,
+    name: name === "" ? null : name,
+    company: row.company_name ?? null,
     total: row.total,
     dimensions: JSON.parse(row.dimensions) as Record<string, number>,
     band: row.band,
@@ -366,5 +429,9 @@ function itemOf(row: RankedRow): RankedItem {
     mql: row.mql === 1,
     disqualified: row.disqualified === 1,
     scoredAt: isoTime(row.as_of_ms),
+    prediction:
+      row.prediction_model !== null && row.probability !== null && row.tier !== null
+        ? { model: row.prediction_model, probability: Number(row.probability), tier: row.tier }
+        : null,
   };
 }

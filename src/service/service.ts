@@ -27,6 +27,7 @@ import { ScoreReader } from "./reads.js";
 import type { QueueScorer } from "./score-queue.js";
 import { Scorer, type ScorerOptions } from "./scorer.js";
 import { ScoringThread, scoringThreadAvailable } from "./scoring-thread.js";
+import { Users } from "./users/users.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -48,6 +49,8 @@ export class ScoringService {
   readonly publishing: Publishing;
   readonly reader: ScoreReader;
   readonly keys: KeyChecker;
+  /** Dashboard users and their sessions. */
+  readonly users: Users;
   readonly alerts: Alerts;
   readonly delivery: DeliveryWorker;
   readonly predictive: PredictiveModels;
@@ -114,6 +117,7 @@ export class ScoringService {
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
     this.keys = new KeyChecker(db);
+    this.users = new Users(db, clock);
     const allowedTargets = allowListOf(config.webhookAllowedTargets);
     this.delivery = new DeliveryWorker(
       database,

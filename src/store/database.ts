@@ -22,6 +22,7 @@ import { statesBySeq } from "./migrations/010-states-by-seq.js";
 import { ingestFunction } from "./migrations/011-ingest-function.js";
 import { statesFillfactor } from "./migrations/012-states-fillfactor.js";
 import { scopes } from "./migrations/013-scopes.js";
+import { users } from "./migrations/014-users.js";
 import { preparingPool } from "./pg-prepared.js";
 import { ImmediateSqliteDialect, withStatementCache } from "./sqlite-dialect.js";
 import type { Tables } from "./tables.js";
@@ -86,6 +87,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "011-ingest-function": ingestFunction(dialect),
     "012-states-fillfactor": statesFillfactor(dialect),
     "013-scopes": scopes(dialect),
+    "014-users": users(dialect),
   };
 }
 

@@ -236,6 +236,25 @@ export interface PredictionsTable {
   updated_ms: number;
 }
 
+/** A dashboard user (migration 014): role admin, marketing or sales; a scrypt hash of its password. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  role: string;
+  /** scrypt$N$r$p$salt$hash (service/users/passwords.ts). */
+  password_hash: string;
+  created_ms: number;
+  disabled_ms: number | null;
+}
+
+/** A dashboard session: the SHA-256 of its cookie's token, never the token. */
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_ms: number;
+  expires_ms: number;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -265,4 +284,6 @@ export interface Tables {
   predictive_heads: PredictiveHeadsTable;
   predictions: PredictionsTable;
   counters: CountersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

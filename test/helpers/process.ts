@@ -109,7 +109,7 @@ export async function spawnServer(
       reject(new Error(`leadscore serve printed no URL in ${timeoutMs} ms:\n${stdout}\n${stderr}`));
     }, timeoutMs);
     const look = () => {
-      const found = /Leadscore is running at (http:\/\/\S+)/.exec(stdout);
+      const found = /Leadscore dashboard: (http:\/\/\S+)/.exec(stdout);
       if (!found) return;
       clearTimeout(timer);
       child.stdout?.off("data", look);

@@ -38,6 +38,9 @@ ${wrapNames(Object.keys(configSchema.shape))}
   environment variables:
 ${wrapNames(CONFIG_ENV_VARS)}
 
+The dashboard is at / on the same port. On the first start (no user yet) the admin user is
+created with the password of LEADSCORE_ADMIN_PASSWORD, or a random one printed once.
+
 Without DATABASE_URL the data lives in <data dir>/leadscore.db (SQLite). With
 DATABASE_URL=postgres://user@host:5432/db several processes can share one database.
 
@@ -81,6 +84,7 @@ export function register(program: Command): void {
       const server = await startServer(config, {
         demo: options.demo ? { contacts, seed } : undefined,
         banner: true,
+        adminPassword: process.env.LEADSCORE_ADMIN_PASSWORD || undefined,
       });
       closeOnSignals(server, (text) => process.stdout.write(`${text}\n`));
     });

@@ -58,6 +58,13 @@ const rankedQuerySchema = z.object({
     .describe("A dimension id of the model, with minPoints and/or maxPoints."),
   minPoints: z.coerce.number().optional().describe("The dimension's points at least this."),
   maxPoints: z.coerce.number().optional().describe("The dimension's points at most this."),
+  search: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      "Words that must each appear (case-insensitively) in the email, the first or last name, or the company's name.",
+    ),
   sort: z
     .string()
     .min(1)
@@ -88,6 +95,8 @@ const rankedItemSchema = z
   .object({
     contactId: z.string(),
     email: z.string().nullable(),
+    name: z.string().nullable().describe("First and last name, from the contact's properties."),
+    company: z.string().nullable().describe("The name of the contact's company."),
     total: z.number(),
     dimensions: z.record(z.string(), z.number()).describe("Points per dimension id."),
     band: z.string(),
@@ -98,6 +107,10 @@ const rankedItemSchema = z
     mql: z.boolean(),
     disqualified: z.boolean(),
     scoredAt: z.string().describe("The date the stored score was computed for."),
+    prediction: z
+      .object({ model: z.string(), probability: z.number(), tier: z.string() })
+      .nullable()
+      .describe("The stored prediction of the first published predictive model (by key), when it has one."),
   })
   .meta({ id: "RankedScore" });
 
