@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type Model, modelSchema, type Rule } from "../model/schema.js";
+import type { ModelFile, RuleFile } from "../model/format.js";
+import { type Model, modelSchema } from "../model/schema.js";
 import { compileModel, evaluate, type ScoreResult, type ScoringEvent } from "./index.js";
 
 const DAY = 86_400_000;
 const AS_OF = Date.parse("2026-06-01T00:00:00Z");
 const daysAgo = (d: number) => AS_OF - d * DAY;
 
-function model(rules: Rule[], extra: Partial<Model> = {}): Model {
+function model(rules: RuleFile[], extra: Partial<ModelFile> = {}): Model {
   return modelSchema.parse({
     name: "t",
     version: 1,
@@ -16,7 +17,12 @@ function model(rules: Rule[], extra: Partial<Model> = {}): Model {
   });
 }
 
-function score(rules: Rule[], contact: Record<string, unknown>, events: ScoringEvent[] = [], company = {}) {
+function score(
+  rules: RuleFile[],
+  contact: Record<string, unknown>,
+  events: ScoringEvent[] = [],
+  company = {},
+) {
   return evaluate(model(rules), contact, company, events, AS_OF, { ledger: true });
 }
 
@@ -82,7 +88,7 @@ describe("property rules", () => {
   ];
   for (const [name, when, contact, fires] of cases) {
     it(`${name}`, () => {
-      const result = score([{ id: "r", when, points: 10 } as Rule], contact);
+      const result = score([{ id: "r", when, points: 10 } as RuleFile], contact);
       expect(result.total).toBe(fires ? 10 : 0);
       if (fires) expect(result.ledger![0]).toMatchObject({ ruleId: "r", kind: "property", points: 10 });
     });
@@ -120,7 +126,7 @@ describe("property rules", () => {
   });
 
   it("takes the first matching case", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "size",
       cases: [
         { when: { field: "company.employees", gte: 1000 }, points: 20 },
@@ -138,7 +144,7 @@ describe("event rules", () => {
   const pricing = (id: string, age: number) => ev(id, "page_view", age, { url: "https://x.io/pricing" });
 
   it("gives points per occurrence, filtered by event properties", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "pricing",
       event: "page_view",
       where: { field: "url", matches: "/pricing" },
@@ -154,7 +160,7 @@ describe("event rules", () => {
   });
 
   it("counts at most maxOccurrences, the most recent ones", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "v",
       event: "page_view",
       points: 5,
@@ -171,20 +177,20 @@ describe("event rules", () => {
   });
 
   it("caps the points of a rule", () => {
-    const rule: Rule = { id: "v", event: "page_view", points: 5, maxPoints: 12 };
+    const rule: RuleFile = { id: "v", event: "page_view", points: 5, maxPoints: 12 };
     const result = score([rule], {}, [pricing("a", 1), pricing("b", 2), pricing("c", 3)]);
     expect(result.total).toBe(12);
     expect(result.ledger![0]).toMatchObject({ basePoints: 15, decayedPoints: 15, points: 12 });
   });
 
   it("counts only events inside the time window, and none after the scoring date", () => {
-    const rule: Rule = { id: "v", event: "page_view", points: 5, within: "30d" };
+    const rule: RuleFile = { id: "v", event: "page_view", points: 5, within: "30d" };
     const events = [pricing("in", 29), pricing("out", 31), { ...pricing("future", 0), timeMs: AS_OF + DAY }];
     expect(score([rule], {}, events).total).toBe(5);
   });
 
   it("awards once-rules once, from minCount occurrences", () => {
-    const rule: Rule = { id: "return", event: "page_view", points: 10, once: true, minCount: 3 };
+    const rule: RuleFile = { id: "return", event: "page_view", points: 10, once: true, minCount: 3 };
     expect(score([rule], {}, [pricing("a", 1), pricing("b", 2)]).total).toBe(0);
     expect(
       score([rule], {}, [pricing("a", 1), pricing("b", 2), pricing("c", 3), pricing("d", 4)]).total,
@@ -201,7 +207,7 @@ describe("event rules", () => {
 
 describe("decay", () => {
   it("halves engagement points after one half-life", () => {
-    const rule: Rule = { id: "v", event: "page_view", points: 10, decay: { halfLife: "14d" } };
+    const rule: RuleFile = { id: "v", event: "page_view", points: 10, decay: { halfLife: "14d" } };
     expect(score([rule], {}, [ev("a", "page_view", 14)]).total).toBe(5);
     expect(score([rule], {}, [ev("a", "page_view", 28)]).total).toBe(2.5);
     const line = score([rule], {}, [ev("a", "page_view", 14)]).ledger![0];
@@ -209,7 +215,7 @@ describe("decay", () => {
   });
 
   it("applies the latest step reached", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "v",
       event: "page_view",
       points: 10,
@@ -228,7 +234,7 @@ describe("decay", () => {
   });
 
   it("decays a once-rule from its latest occurrence", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "demo",
       event: "demo_request",
       points: 40,
@@ -240,7 +246,7 @@ describe("decay", () => {
 });
 
 describe("combination, aggregate and recency rules", () => {
-  const both: Rule = {
+  const both: RuleFile = {
     id: "webinar",
     allOf: [{ event: "webinar_registration" }, { event: "webinar_attendance" }],
     points: 15,
@@ -253,7 +259,7 @@ describe("combination, aggregate and recency rules", () => {
   });
 
   it("reads bands on an aggregate (RFM monetary)", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "monetary",
       aggregate: "sum",
       event: "order",
@@ -273,20 +279,25 @@ describe("combination, aggregate and recency rules", () => {
   });
 
   it("averages a basket and counts orders", () => {
-    const avg: Rule = {
+    const avg: RuleFile = {
       id: "basket",
       aggregate: "average",
       event: "order",
       of: "value",
       bands: [{ min: 200, points: 5 }],
     };
-    const count: Rule = { id: "freq", aggregate: "count", event: "order", bands: [{ min: 2, points: 3 }] };
+    const count: RuleFile = {
+      id: "freq",
+      aggregate: "count",
+      event: "order",
+      bands: [{ min: 2, points: 3 }],
+    };
     const orders = [ev("o1", "order", 10, { value: 100 }), ev("o2", "order", 20, { value: 400 })];
     expect(score([avg, count], {}, orders).total).toBe(8);
   });
 
   it("scores recency by time since the last activity", () => {
-    const rule: Rule = {
+    const rule: RuleFile = {
       id: "recent",
       recency: {},
       bands: [
