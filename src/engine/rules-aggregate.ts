@@ -60,7 +60,7 @@ export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): 
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "aggregate",
+          kind: rule.kind,
           points: p,
           basePoints: p,
           decayedPoints: p,
@@ -143,7 +143,7 @@ export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): Comp
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "recency",
+          kind: rule.kind,
           points: p,
           basePoints: p,
           decayedPoints: p,

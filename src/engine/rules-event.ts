@@ -75,7 +75,7 @@ export function compileEventRule(rule: EventRule, table: MatcherTable): Compiled
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "event",
+          kind: rule.kind,
           points: fromCents(value),
           basePoints: fromCents(microToCents(baseMicro)),
           decayedPoints: fromCents(microToCents(decayedMicro)),
@@ -125,7 +125,7 @@ export function compileCombinationRule(rule: CombinationRule, table: MatcherTabl
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "combination",
+          kind: rule.kind,
           points: fromCents(value),
           basePoints: rule.points,
           decayedPoints: fromCents(value),

@@ -17,7 +17,7 @@ export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "property",
+          kind: rule.kind,
           points,
           basePoints: points,
           decayedPoints: points,
@@ -52,7 +52,7 @@ export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "compan
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "cases",
+          kind: rule.kind,
           points,
           basePoints: points,
           decayedPoints: points,
