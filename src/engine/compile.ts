@@ -262,6 +262,7 @@ function clampDimension(d: CompiledDimension, sum: number, ledger: LedgerLine[] 
       dimension: d.id,
       ruleId: "clamp",
       kind: "clamp",
+      label: `kept within ${d.clamp.min} to ${d.clamp.max}`,
       points,
       basePoints: points,
       decayedPoints: points,

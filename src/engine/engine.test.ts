@@ -140,6 +140,29 @@ describe("property rules", () => {
   });
 });
 
+describe("labels", () => {
+  it("carries the rule's label on its ledger line, or a description generated from the rule", () => {
+    const rules: RuleFile[] = [
+      {
+        id: "senior",
+        label: "Senior decision maker",
+        when: { field: "jobTitle", matches: "ceo|vp" },
+        points: 20,
+      },
+      { id: "big", when: { field: "company.employees", gte: 50 }, points: 10 },
+      { id: "visit", event: "page_view", points: 1 },
+      { id: "recent", recency: {}, bands: [{ within: "7d", points: 5 }] },
+    ];
+    const result = score(rules, { jobTitle: "VP Sales" }, [ev("a", "page_view", 1)], { employees: 80 });
+    expect(result.ledger!.map((line) => [line.ruleId, line.label])).toEqual([
+      ["senior", "Senior decision maker"],
+      ["big", "company.employees >= 50"],
+      ["visit", "page_view"],
+      ["recent", "time since the last activity"],
+    ]);
+  });
+});
+
 describe("event rules", () => {
   const pricing = (id: string, age: number) => ev(id, "page_view", age, { url: "https://x.io/pricing" });
 

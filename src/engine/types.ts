@@ -28,6 +28,8 @@ export interface LedgerLine {
   dimension: string;
   ruleId: string;
   kind: LedgerLineKind;
+  /** What the line means, for people: the rule's `label`, or a description generated from the rule. */
+  label: string;
   /** Points that count, after decay and caps (2 decimals). */
   points: number;
   /** Points before decay and caps: occurrences x points, or the rule's points. */

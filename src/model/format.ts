@@ -76,12 +76,25 @@ export const conditionSchema: z.ZodType<ConditionFile> = z.lazy(() =>
   ]),
 );
 
-const ruleBase = {
+const idAndDescription = {
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '_', '-' or '.'")
     .describe("Unique id of the rule in the model; it names the rule in every ledger line."),
   description: z.string().optional(),
+};
+
+const ruleBase = {
+  ...idAndDescription,
+  label: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .optional()
+    .describe(
+      'What the rule means, in words a salesperson reads (e.g. "Senior decision maker"); every ledger line of the rule carries it.',
+    ),
 };
 
 export const eventTypeRefSchema = z
@@ -199,7 +212,7 @@ export type RecencyRuleFile = z.infer<typeof recencyRuleSchema>;
 export const clampSchema = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
 
 export const dimensionSchema = z.strictObject({
-  id: ruleBase.id.describe("Dimension id: fit, engagement, or any custom name."),
+  id: idAndDescription.id.describe("Dimension id: fit, engagement, or any custom name."),
   label: z.string().optional(),
   description: z.string().optional(),
   weight: z.number().optional().describe("Weight in the total (default 1)."),
@@ -212,9 +225,9 @@ export const dimensionSchema = z.strictObject({
 export type DimensionFile = z.infer<typeof dimensionSchema>;
 
 export const gateSchema = z.union([
-  z.strictObject({ ...ruleBase, reason: z.string().min(1), when: conditionSchema }),
+  z.strictObject({ ...idAndDescription, reason: z.string().min(1), when: conditionSchema }),
   z.strictObject({
-    ...ruleBase,
+    ...idAndDescription,
     reason: z.string().min(1),
     event: eventTypeRefSchema,
     where: conditionSchema.optional(),

@@ -300,3 +300,39 @@ describe("parseModel, kinds", () => {
     }
   });
 });
+
+describe("parseModel, rule labels", () => {
+  const withLabel = (label: string) =>
+    modelWith(`  - id: fit
+    rules:
+      - id: senior
+        label: ${label}
+        when: { field: jobTitle, matches: "\\\\b(chief|ceo|vp)\\\\b" }
+        points: 20
+`);
+
+  it("keeps a rule's label, trimmed", () => {
+    const model = parseModel(withLabel('"  Senior decision maker "'), "model.yaml");
+    expect(model.dimensions[0].rules[0].label).toBe("Senior decision maker");
+  });
+
+  it("rejects an empty label, a label over 120 characters and a label that is not text, at its line", () => {
+    expect(errorMessageOf(withLabel('"  "'))).toBe(
+      "model.yaml:7:16: at dimensions[0].rules[0].label (rule senior): must not be empty",
+    );
+    expect(errorMessageOf(withLabel("x".repeat(121)))).toBe(
+      "model.yaml:7:16: at dimensions[0].rules[0].label (rule senior): must have at most 120 characters",
+    );
+    expect(errorMessageOf(withLabel("[a, b]"))).toBe(
+      "model.yaml:7:9: at dimensions[0].rules[0].label (rule senior): expected text, got a list",
+    );
+  });
+
+  it("takes no label on a gate, whose reason already says it in words", () => {
+    const text = modelWith(
+      "  - id: fit\n    rules: []\n",
+      "gates:\n  - { id: gone, label: Gone, reason: Unsubscribed., event: unsubscribe }\n",
+    );
+    expect(errorMessageOf(text)).toMatch(/at gates\[0\]\.label \(rule gone\): unknown key "label"/);
+  });
+});

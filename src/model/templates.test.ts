@@ -37,6 +37,12 @@ describe("templates", () => {
     expect(model.dimensions.length).toBeGreaterThan(0);
   });
 
+  it.each(TEMPLATE_NAMES)("%s gives every rule a label a salesperson reads", async (name) => {
+    const model = await template(name);
+    const rules = [...model.dimensions.flatMap((d) => d.rules), ...(model.account?.rules ?? [])];
+    expect(rules.filter((r) => r.label === undefined).map((r) => r.id)).toEqual([]);
+  });
+
   it.each(TEMPLATE_NAMES)("%s declares only the field names of the demo data", async (name) => {
     const model = await template(name);
     for (const section of ["contact", "company", "event"] as const) {
