@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { CONTENT, FORM_IDS, PRODUCTS, SOCIAL_NETWORKS, WEBINAR_TOPICS } from "../src/demo/catalog.js";
 import { PAGE_CATEGORIES } from "../src/demo/drafts.js";
 import { generateDemo } from "../src/demo/generator.js";
-import { Random, type WeightedTable, weightedTable } from "../src/demo/random.js";
+import { Random, type WeightedTable, weightedTable } from "../src/random/random.js";
 import type { EventRequest } from "../src/server/schemas.js";
 
 export interface SetupData {

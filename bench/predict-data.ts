@@ -7,8 +7,8 @@
  */
 
 import { parse } from "csv-parse/sync";
-import { Random, sigmoid, type WeightedTable, weightedTable } from "../src/demo/random.js";
 import type { CategoricalColumn, Dataset, FeatureColumn, NumericColumn } from "../src/predict/dataset.js";
+import { Random, sigmoid, type WeightedTable, weightedTable } from "../src/random/random.js";
 
 const NUMERIC = 18;
 const COUNTS = 6;

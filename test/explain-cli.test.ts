@@ -87,4 +87,29 @@ Disqualified: not handed to sales whatever the score
     );
     expect(run.stdout).toContain("points: 30 base → 15 decayed → 15 final");
   });
+
+  it("heads a line with its rule's label, the computed reason under it, and carries the label in --json", async () => {
+    await ws.write(
+      "labels.yaml",
+      MODEL.replace("      - id: senior\n", "      - id: senior\n        label: Senior decision maker\n"),
+    );
+    const args = ["--model", "labels.yaml", "--contacts", "contacts.csv", "--events", "events.csv"];
+    args.push("--companies", "companies.csv");
+    const run = await ws.run("explain", ...args, "--as-of", AS_OF, "--contact", "c1");
+    expect(run.stdout).toContain(`
+fit  30
+  +20  Senior decision maker  [senior]
+       jobTitle matches "vp|director": 20 points
+       jobTitle = "VP Sales"
+  +10  company.employees >= 50: 10 points  [big-company]
+`);
+    const json = await ws.run("explain", ...args, "--as-of", AS_OF, "--contact", "c1", "--json");
+    const labels = JSON.parse(json.stdout).ledger.map((line: { label: string }) => line.label);
+    expect(labels).toEqual([
+      "Senior decision maker",
+      "company.employees >= 50",
+      'page_view where url contains "/pricing"',
+      "demo_request",
+    ]);
+  });
 });

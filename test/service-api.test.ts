@@ -112,6 +112,9 @@ describe.each(BACKENDS)("service on %s", (backend) => {
       { ledger: true },
     );
     expect(score.ledger).toEqual(expected.ledger);
+    // Each line carries its rule's label from the model (the b2b template labels every rule).
+    const labels = new Map(expected.ledger!.map((line) => [line.ruleId, line.label]));
+    expect(labels.get("visit")).toBe("Visited the website");
     expect(score.total).toBe(expected.total);
     expect(score.dimensions).toEqual(expected.dimensions);
     expect(score.ledger).toEqual(expected.ledger);
@@ -297,5 +300,7 @@ describe.each(BACKENDS)("service on %s", (backend) => {
       (r) => `${r.method} ${r.url.replace(/:([A-Za-z_]+)/g, "{$1}")}`,
     );
     expect(documented.sort()).toEqual(served.sort());
+    // Ledger lines are documented with their label.
+    expect(JSON.stringify(doc)).toContain("the rule's label in the model");
   });
 });

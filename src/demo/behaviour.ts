@@ -3,9 +3,10 @@
  * phase (ordinary, or "hot" in the weeks before converting), so the per-event path only
  * compares uniforms against ready probabilities.
  */
+
+import { sigmoid } from "../random/random.js";
 import { CATEGORY, PAGE_CATEGORIES } from "./drafts.js";
 import { PERSONA, type Persona } from "./plan.js";
-import { sigmoid } from "./random.js";
 
 /** Added to the intent in the weeks before a conversion: buyers look at pricing and demos. */
 export const HOT_INTENT_BOOST = 1.5;

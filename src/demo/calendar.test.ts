@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Random } from "../random/random.js";
 import {
   DAY_S,
   MarketingCalendar,
@@ -9,7 +10,6 @@ import {
   TimestampFormatter,
   weekday,
 } from "./calendar.js";
-import { Random } from "./random.js";
 
 const START_S = parseIsoSeconds("2026-05-01T00:00:00Z");
 const END_S = parseIsoSeconds("2026-11-01T00:00:00Z");

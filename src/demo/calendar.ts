@@ -3,8 +3,9 @@
  * ISO 8601 strings at the edge, and the vendor's marketing calendar (newsletters, product
  * campaigns, webinars) that email and webinar events refer to.
  */
+
+import type { Random } from "../random/random.js";
 import { HOUR_WEIGHTS, PRODUCTS, SOCIAL_NETWORKS, WEBINAR_TOPICS } from "./catalog.js";
-import type { Random } from "./random.js";
 
 export const DAY_S = 86_400;
 export const HOUR_S = 3_600;

@@ -2,6 +2,8 @@
  * Companies of the demo data set. Company i is a pure function of (seed, i): contacts look
  * their employer up on demand instead of keeping every company in memory.
  */
+
+import { Random, weightedTable } from "../random/random.js";
 import {
   COMPANY_SIZES,
   COMPETITOR_DOMAINS,
@@ -10,7 +12,6 @@ import {
   NAME_PREFIXES,
   NAME_ROOTS,
 } from "./catalog.js";
-import { Random, weightedTable } from "./random.js";
 import type { DemoCompany } from "./types.js";
 
 /** Random streams of the data set; each record kind draws from its own. */

@@ -3,6 +3,8 @@
  * CRM stage and BANT answers. Each property leans on the latent quality with noise, so fit
  * rules see a real but imperfect signal.
  */
+
+import { type Random, sigmoid } from "../random/random.js";
 import {
   COMPETITOR_DOMAINS,
   COUNTRIES,
@@ -17,7 +19,6 @@ import {
 import type { CompanyFactory } from "./companies.js";
 import { companyId } from "./companies.js";
 import { type ContactPlan, PERSONA } from "./plan.js";
-import { type Random, sigmoid } from "./random.js";
 import type { DemoContact, LifecycleStage } from "./types.js";
 
 /** Lower-case ASCII for email addresses: "Lefèvre" -> "lefevre", "O'Brien" -> "obrien". */

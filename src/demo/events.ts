@@ -5,12 +5,13 @@
  * Sessions run in time order, so state such as "unsubscribed" or "demo requested" holds for
  * everything after it.
  */
+
+import { Random } from "../random/random.js";
 import { HOT_INTENT_BOOST, Propensities } from "./behaviour.js";
 import { DAY_S, HOUR_S, type MarketingCalendar, officeTime } from "./calendar.js";
 import { STREAM } from "./companies.js";
 import { EventDrafts } from "./drafts.js";
 import { type ContactPlan, type DemoWindow, PERSONA } from "./plan.js";
-import { Random } from "./random.js";
 import { SessionWriter } from "./sessions.js";
 import { SessionTimeline } from "./timeline.js";
 

@@ -6,6 +6,8 @@
  * behaviour (pricing and demo visits, webinar attendance) and its chance to convert, each
  * with noise: a sensible scoring model ranks converters higher, but not perfectly.
  */
+
+import { Random } from "../random/random.js";
 import { MarketingCalendar, monthsBefore, parseIsoSeconds, TimestampFormatter } from "./calendar.js";
 import { CONTENT, FORM_IDS, PRODUCTS } from "./catalog.js";
 import { CompanyFactory, STREAM } from "./companies.js";
@@ -13,7 +15,6 @@ import { drawContact } from "./contacts.js";
 import { type EventDrafts, URLS } from "./drafts.js";
 import { EventGenerator } from "./events.js";
 import { type DemoWindow, drawPlan } from "./plan.js";
-import { Random } from "./random.js";
 import {
   DEMO_EVENT_TYPES,
   type DemoCompany,

@@ -5,10 +5,10 @@
  * into behaviour.
  */
 
+import { type Random, sigmoid } from "../random/random.js";
 import { DAY_S, officeTime } from "./calendar.js";
 import { COUNTRIES, SENIORITY_WEIGHTS } from "./catalog.js";
 import { type CompanyFactory, type CompanyTraits, countryTable } from "./companies.js";
-import { type Random, sigmoid } from "./random.js";
 import type { EmailStatus } from "./types.js";
 
 export const PERSONA = { prospect: 0, freelancer: 1, student: 2, competitor: 3 } as const;

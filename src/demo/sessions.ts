@@ -5,12 +5,12 @@
  * webinar attendances, which are scheduled ahead at the webinar's date.
  */
 
+import type { Random } from "../random/random.js";
 import type { Propensities } from "./behaviour.js";
 import { DAY_S, HOUR_S, type MarketingCalendar } from "./calendar.js";
 import { CONTENT, FORM_IDS, PRODUCTS } from "./catalog.js";
 import { CATEGORY, CATEGORY_URL_START, EVENT_TYPE, type EventDrafts, PAGE_CATEGORIES } from "./drafts.js";
 import type { ContactPlan } from "./plan.js";
-import type { Random } from "./random.js";
 
 const FORM = Object.fromEntries(FORM_IDS.map((id, i) => [id, i])) as Record<
   (typeof FORM_IDS)[number],

@@ -4,9 +4,10 @@
  * weeks before the first order. A scoring date therefore finds most leads cooling down,
  * which is what recency rules and decay are for.
  */
+
+import type { Random } from "../random/random.js";
 import { DAY_S, officeTime } from "./calendar.js";
 import type { ContactPlan, DemoWindow } from "./plan.js";
-import type { Random } from "./random.js";
 
 /** Mean events per free session (measured): turns events per contact into sessions. */
 const EVENTS_PER_SESSION = 2.2;

@@ -2,13 +2,14 @@
  * compileModel turns a validated model into an Evaluator: conditions become closures,
  * event filters become a matcher table, and evaluation walks each contact's events once.
  */
-import type { Condition, Model } from "../model/schema.js";
+import type { Model } from "../model/schema.js";
 import { BUILTIN_EVENT_TYPES } from "../model/schema.js";
+import { type ConditionAt, conditionsOfGate, conditionsOfRule } from "../model/walk.js";
 import { evaluateAccount } from "./account.js";
 import { Scratch } from "./accumulate.js";
 import type { Evaluator } from "./api.js";
 import { type EventBatch, EventBatchBuilder, StringPool } from "./batch.js";
-import { compileEventPredicate, conditionFields, isFieldCondition, resolveFieldPath } from "./conditions.js";
+import { compileEventPredicate, conditionFields, resolveFieldPath } from "./conditions.js";
 import { type CompiledGate, compileGate } from "./gates.js";
 import { MatcherTable, newBinding, SLOT_LAST_INDEX, STRIDE } from "./matchers.js";
 import { type CompiledRule, compileRule, type FinalizeContext } from "./rules.js";
@@ -40,25 +41,27 @@ function clampOf(
   return { min: value.min ?? Number.NEGATIVE_INFINITY, max: value.max ?? Number.POSITIVE_INFINITY };
 }
 
+/** The conditions of the model's rules and gates, in model order, with the scope a bare field name means. */
+function conditionsOfModel(model: Model): { at: ConditionAt; bare: "contact" | "company" }[] {
+  const inScope = (bare: "contact" | "company") => (at: ConditionAt) => ({ at, bare });
+  return [
+    ...model.dimensions.flatMap((d) => d.rules.flatMap((rule) => conditionsOfRule(rule))),
+    ...(model.gates ?? []).flatMap((gate) => conditionsOfGate(gate)),
+  ]
+    .map(inScope("contact"))
+    .concat((model.account?.rules ?? []).flatMap((rule) => conditionsOfRule(rule)).map(inScope("company")));
+}
+
 /** Collects every field a model reads, per scope. */
 function collectFields(model: Model) {
   const contact = new Set<string>();
   const company = new Set<string>();
-  const visit = (c: Condition, bare: "contact" | "company") => {
-    for (const path of conditionFields(c)) {
+  for (const { at, bare } of conditionsOfModel(model)) {
+    if (at.reads !== "properties") continue;
+    for (const path of conditionFields(at.condition)) {
       const { scope, name } = resolveFieldPath(path, bare);
       (scope === "company" ? company : contact).add(name);
     }
-  };
-  for (const d of model.dimensions)
-    for (const r of d.rules) {
-      if ("when" in r) visit(r.when, "contact");
-      if ("cases" in r) for (const c of r.cases) visit(c.when, "contact");
-    }
-  for (const g of model.gates ?? []) if ("when" in g) visit(g.when, "contact");
-  for (const r of model.account?.rules ?? []) {
-    if ("when" in r) visit(r.when, "company");
-    if ("cases" in r) for (const c of r.cases) visit(c.when, "company");
   }
   return { contact: [...contact], company: [...company] };
 }
@@ -67,21 +70,10 @@ function collectFields(model: Model) {
 function collectEventFields(model: Model) {
   const strings = new Set<string>();
   const numbers = new Set<string>();
-  const where = (c: Condition | undefined) => {
-    if (!c) return;
-    if (isFieldCondition(c)) strings.add(c.field);
-    else if ("all" in c) c.all.forEach(where);
-    else if ("any" in c) c.any.forEach(where);
-    else where(c.not);
-  };
+  for (const { at } of conditionsOfModel(model))
+    if (at.reads === "event") for (const field of conditionFields(at.condition)) strings.add(field);
   for (const d of model.dimensions)
-    for (const r of d.rules) {
-      if ("where" in r) where(r.where);
-      if ("allOf" in r) for (const p of r.allOf) where(p.where);
-      if ("recency" in r) where(r.recency.where);
-      if ("aggregate" in r && r.of) numbers.add(r.of);
-    }
-  for (const g of model.gates ?? []) if ("where" in g) where(g.where);
+    for (const r of d.rules) if (r.kind === "aggregate" && r.of) numbers.add(r.of);
   return { strings: [...strings], numbers: [...numbers] };
 }
 
@@ -270,6 +262,7 @@ function clampDimension(d: CompiledDimension, sum: number, ledger: LedgerLine[] 
       dimension: d.id,
       ruleId: "clamp",
       kind: "clamp",
+      label: `kept within ${d.clamp.min} to ${d.clamp.max}`,
       points,
       basePoints: points,
       decayedPoints: points,

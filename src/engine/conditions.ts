@@ -4,7 +4,7 @@
  * the columns of a batch and remember each string test per interned value.
  */
 import { RE2JS } from "re2js";
-import type { Condition, FieldCondition } from "../model/schema.js";
+import { type Condition, type FieldCondition, unreachable } from "../model/schema.js";
 import type { EventBatch, StringPool } from "./batch.js";
 import { FREEMAIL_DOMAINS } from "./freemail.js";
 import type { Properties } from "./types.js";
@@ -156,7 +156,7 @@ function remembered(test: ValueTest): ValueTest {
 }
 
 export function isFieldCondition(c: Condition): c is FieldCondition {
-  return "field" in c;
+  return c.kind === "field";
 }
 
 /** Where a contact-scope field path points: "company.x", "contact.x" or "x" (contact). */
@@ -176,31 +176,54 @@ export function compileRecordPredicate(
   c: Condition,
   bareScope: "contact" | "company" = "contact",
 ): RecordPredicate {
-  if (isFieldCondition(c)) {
-    const test = compileValueTest(c);
-    const { scope, name } = resolveFieldPath(c.field, bareScope);
-    if (scope === "company") return (_contact, company) => test(company?.[name]);
-    return (contact) => test(contact[name]);
+  switch (c.kind) {
+    case "field": {
+      const test = compileValueTest(c);
+      const { scope, name } = resolveFieldPath(c.field, bareScope);
+      if (scope === "company") return (_contact, company) => test(company?.[name]);
+      return (contact) => test(contact[name]);
+    }
+    case "all": {
+      const parts = c.all.map((part) => compileRecordPredicate(part, bareScope));
+      return (contact, company) => parts.every((part) => part(contact, company));
+    }
+    case "any": {
+      const parts = c.any.map((part) => compileRecordPredicate(part, bareScope));
+      return (contact, company) => parts.some((part) => part(contact, company));
+    }
+    case "not": {
+      const inner = compileRecordPredicate(c.not, bareScope);
+      return (contact, company) => !inner(contact, company);
+    }
+    default:
+      return unreachable(c);
   }
-  if ("all" in c) {
-    const parts = c.all.map((part) => compileRecordPredicate(part, bareScope));
-    return (contact, company) => parts.every((part) => part(contact, company));
-  }
-  if ("any" in c) {
-    const parts = c.any.map((part) => compileRecordPredicate(part, bareScope));
-    return (contact, company) => parts.some((part) => part(contact, company));
-  }
-  const inner = compileRecordPredicate(c.not, bareScope);
-  return (contact, company) => !inner(contact, company);
 }
 
 /** Every field path a condition reads, in order of appearance, without repeats. */
 export function conditionFields(c: Condition, into: string[] = []): string[] {
-  if (isFieldCondition(c)) {
-    if (!into.includes(c.field)) into.push(c.field);
-  } else if ("all" in c) for (const part of c.all) conditionFields(part, into);
-  else if ("any" in c) for (const part of c.any) conditionFields(part, into);
-  else conditionFields(c.not, into);
+  for (const field of fieldConditions(c)) if (!into.includes(field.field)) into.push(field.field);
+  return into;
+}
+
+/** The field tests of a condition, in order of appearance. */
+export function fieldConditions(c: Condition, into: FieldCondition[] = []): FieldCondition[] {
+  switch (c.kind) {
+    case "field":
+      into.push(c);
+      break;
+    case "all":
+      for (const part of c.all) fieldConditions(part, into);
+      break;
+    case "any":
+      for (const part of c.any) fieldConditions(part, into);
+      break;
+    case "not":
+      fieldConditions(c.not, into);
+      break;
+    default:
+      unreachable(c);
+  }
   return into;
 }
 
@@ -219,37 +242,50 @@ export function compileEventPredicate(
   pool: StringPool,
   binding: BatchBinding,
 ): EventPredicate {
-  if (isFieldCondition(c)) {
-    const test = compileValueTest(c);
-    const column = columnOf(c.field);
-    const whenMissing = test(undefined);
-    let memo = new Uint8Array(64);
-    return (i) => {
-      const code = binding.batch.strings[column][i];
-      if (code < 0) return whenMissing;
-      if (code >= memo.length) {
-        const grown = new Uint8Array(Math.max(code + 1, memo.length * 2));
-        grown.set(memo);
-        memo = grown;
-      }
-      let known = memo[code];
-      if (known === 0) {
-        known = test(pool.values[code]) ? 1 : 2;
-        memo[code] = known;
-      }
-      return known === 1;
-    };
+  switch (c.kind) {
+    case "field":
+      return compileEventFieldTest(c, columnOf(c.field), pool, binding);
+    case "all": {
+      const parts = c.all.map((part) => compileEventPredicate(part, columnOf, pool, binding));
+      return (i) => parts.every((part) => part(i));
+    }
+    case "any": {
+      const parts = c.any.map((part) => compileEventPredicate(part, columnOf, pool, binding));
+      return (i) => parts.some((part) => part(i));
+    }
+    case "not": {
+      const inner = compileEventPredicate(c.not, columnOf, pool, binding);
+      return (i) => !inner(i);
+    }
+    default:
+      return unreachable(c);
   }
-  if ("all" in c) {
-    const parts = c.all.map((part) => compileEventPredicate(part, columnOf, pool, binding));
-    return (i) => parts.every((part) => part(i));
-  }
-  if ("any" in c) {
-    const parts = c.any.map((part) => compileEventPredicate(part, columnOf, pool, binding));
-    return (i) => parts.some((part) => part(i));
-  }
-  const inner = compileEventPredicate(c.not, columnOf, pool, binding);
-  return (i) => !inner(i);
+}
+
+function compileEventFieldTest(
+  c: FieldCondition,
+  column: number,
+  pool: StringPool,
+  binding: BatchBinding,
+): EventPredicate {
+  const test = compileValueTest(c);
+  const whenMissing = test(undefined);
+  let memo = new Uint8Array(64);
+  return (i) => {
+    const code = binding.batch.strings[column][i];
+    if (code < 0) return whenMissing;
+    if (code >= memo.length) {
+      const grown = new Uint8Array(Math.max(code + 1, memo.length * 2));
+      grown.set(memo);
+      memo = grown;
+    }
+    let known = memo[code];
+    if (known === 0) {
+      known = test(pool.values[code]) ? 1 : 2;
+      memo[code] = known;
+    }
+    return known === 1;
+  };
 }
 
 const OPERATOR_WORDS: Record<Operator, string> = {
@@ -281,16 +317,23 @@ function describeOperator(op: Operator, c: FieldCondition): string {
 
 /** A short sentence for the ledger: `company.employees >= 50 and industry is "software"`. */
 export function describeCondition(c: Condition): string {
-  if (isFieldCondition(c)) {
-    return OPERATORS.filter((op) => c[op] !== undefined)
-      .map((op) => describeOperator(op, c))
-      .join(" and ");
+  switch (c.kind) {
+    case "field":
+      return OPERATORS.filter((op) => c[op] !== undefined)
+        .map((op) => describeOperator(op, c))
+        .join(" and ");
+    case "all":
+      return c.all.map((part) => wrap(describeCondition(part), part)).join(" and ");
+    case "any":
+      return c.any.map((part) => wrap(describeCondition(part), part)).join(" or ");
+    case "not":
+      return `not (${describeCondition(c.not)})`;
+    default:
+      return unreachable(c);
   }
-  if ("all" in c) return c.all.map((part) => wrap(describeCondition(part), part)).join(" and ");
-  if ("any" in c) return c.any.map((part) => wrap(describeCondition(part), part)).join(" or ");
-  return `not (${describeCondition(c.not)})`;
 }
 
+/** A group inside a group is put in brackets; a field test or a negation reads alone. */
 function wrap(text: string, c: Condition): string {
-  return isFieldCondition(c) || "not" in c ? text : `(${text})`;
+  return c.kind === "all" || c.kind === "any" ? `(${text})` : text;
 }

@@ -5,7 +5,7 @@
  */
 
 import { durationToMs } from "../model/duration.js";
-import type { Decay } from "../model/schema.js";
+import { type Decay, unreachable } from "../model/schema.js";
 
 export const MICRO = 1_000_000;
 
@@ -14,9 +14,10 @@ export type DecayWeight = (ageMs: number) => number;
 
 export function compileDecay(decay: Decay | undefined): DecayWeight | null {
   if (decay === undefined) return null;
-  const rate = exponentialRate(decay);
-  if (rate > 0) return (ageMs) => Math.exp(-rate * ageMs);
-  if (!("steps" in decay)) throw new Error("unreachable: a decay is a half-life or steps");
+  if (decay.kind === "halfLife") {
+    const rate = exponentialRate(decay);
+    return (ageMs) => Math.exp(-rate * ageMs);
+  }
   const afters = decay.steps.map((step) => durationToMs(step.after));
   const factors = decay.steps.map((step) => step.factor);
   return (ageMs) => {
@@ -28,13 +29,19 @@ export function compileDecay(decay: Decay | undefined): DecayWeight | null {
 
 /** The rate of an exponential decay (per ms), or 0 for other decays; the hot loop inlines it. */
 export function exponentialRate(decay: Decay | undefined): number {
-  return decay !== undefined && "halfLife" in decay ? Math.LN2 / durationToMs(decay.halfLife) : 0;
+  return decay?.kind === "halfLife" ? Math.LN2 / durationToMs(decay.halfLife) : 0;
 }
 
 export function describeDecay(decay: Decay | undefined): string {
   if (decay === undefined) return "";
-  if ("halfLife" in decay) return `half-life ${formatDuration(decay.halfLife)}`;
-  return `step decay ${decay.steps.map((s) => `x${s.factor} after ${formatDuration(s.after)}`).join(", ")}`;
+  switch (decay.kind) {
+    case "halfLife":
+      return `half-life ${formatDuration(decay.halfLife)}`;
+    case "steps":
+      return `step decay ${decay.steps.map((s) => `x${s.factor} after ${formatDuration(s.after)}`).join(", ")}`;
+    default:
+      return unreachable(decay);
+  }
 }
 
 export function formatDuration(d: number | string): string {

@@ -41,9 +41,10 @@ export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): 
     latestOnly: latest,
     numberField: rule.of,
   });
-  const label = `${rule.aggregate}${rule.of ? ` of ${rule.of}` : ""} over ${eventLabel(rule.event, rule.where)}${
+  const measure = `${rule.aggregate}${rule.of ? ` of ${rule.of}` : ""} over ${eventLabel(rule.event, rule.where)}${
     rule.within !== undefined ? ` in the last ${rule.within}` : ""
   }`;
+  const label = rule.label ?? measure;
   const valueAt = (f: FinalizeContext) => aggregateValue(rule.aggregate, f.scratch.acc, m * STRIDE, f.asOfMs);
   return {
     id: rule.id,
@@ -60,11 +61,12 @@ export function compileAggregateRule(rule: AggregateRule, table: MatcherTable): 
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "aggregate",
+          kind: rule.kind,
+          label,
           points: p,
           basePoints: p,
           decayedPoints: p,
-          reason: `${label} = ${shown}: ${band ? describeBand(band) : "no band"}, ${points} points`,
+          reason: `${measure} = ${shown}: ${band ? describeBand(band) : "no band"}, ${points} points`,
           value: value === null ? null : Math.round(value * 100) / 100,
           eventIds: latest ? latestEvidence(f, m) : evidenceIds(f, f.scratch.hits[m]),
         });
@@ -123,7 +125,9 @@ export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): Comp
     within: b.within,
     points: b.points,
   }));
-  const label = eventLabel(rule.recency.event ?? "*", rule.recency.where);
+  const events = eventLabel(rule.recency.event ?? "*", rule.recency.where);
+  const anything = rule.recency.event === undefined && rule.recency.where === undefined;
+  const label = rule.label ?? `time since the last ${anything ? "activity" : events}`;
   const lastTime = (f: FinalizeContext) => f.scratch.acc[m * STRIDE + SLOT_LAST_TIME];
   return {
     id: rule.id,
@@ -139,11 +143,12 @@ export function compileRecencyRule(rule: RecencyRule, table: MatcherTable): Comp
         const exact = daysSince(last, f.asOfMs);
         const days = exact === null ? null : Math.round(exact * 100) / 100;
         const p = fromCents(result);
-        const when = days === null ? `no ${label} yet` : `last ${label} ${days} days ago`;
+        const when = days === null ? `no ${events} yet` : `last ${events} ${days} days ago`;
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "recency",
+          kind: rule.kind,
+          label,
           points: p,
           basePoints: p,
           decayedPoints: p,

@@ -31,7 +31,8 @@ export function compileEventRule(rule: EventRule, table: MatcherTable): Compiled
   });
   const pointsMicro = rule.points * MICRO;
   const capMicro = rule.maxPoints === undefined ? Number.POSITIVE_INFINITY : Math.abs(rule.maxPoints) * MICRO;
-  const label = eventLabel(rule.event, rule.where);
+  const events = eventLabel(rule.event, rule.where);
+  const label = rule.label ?? events;
   const details = [
     rule.within !== undefined ? `in the last ${rule.within}` : "",
     describeDecay(rule.decay),
@@ -70,12 +71,13 @@ export function compileEventRule(rule: EventRule, table: MatcherTable): Compiled
             ? latestEvidence(f, m)
             : evidenceIds(f, f.scratch.hits[m], once ? Infinity : counted);
         const head = once
-          ? `${label}${minCount > 1 ? ` at least ${minCount} times` : ""}: ${rule.points} points once`
-          : `${counted}${counted < count ? ` of ${count}` : ""} × ${label} at ${rule.points} points`;
+          ? `${events}${minCount > 1 ? ` at least ${minCount} times` : ""}: ${rule.points} points once`
+          : `${counted}${counted < count ? ` of ${count}` : ""} × ${events} at ${rule.points} points`;
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "event",
+          kind: rule.kind,
+          label,
           points: fromCents(value),
           basePoints: fromCents(microToCents(baseMicro)),
           decayedPoints: fromCents(microToCents(decayedMicro)),
@@ -104,7 +106,9 @@ export function compileCombinationRule(rule: CombinationRule, table: MatcherTabl
     }),
   }));
   const decayWeight = compileDecay(rule.decay);
-  const reason = `${rule.allOf.map((p) => eventLabel(p.event, p.where)).join(" AND ")}: ${rule.points} points${
+  const matches = rule.allOf.map((p) => eventLabel(p.event, p.where)).join(" AND ");
+  const label = rule.label ?? matches;
+  const reason = `${matches}: ${rule.points} points${
     rule.within !== undefined ? ` (in the last ${rule.within})` : ""
   }${rule.decay ? `, ${describeDecay(rule.decay)}` : ""}`;
   return {
@@ -125,7 +129,8 @@ export function compileCombinationRule(rule: CombinationRule, table: MatcherTabl
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "combination",
+          kind: rule.kind,
+          label,
           points: fromCents(value),
           basePoints: rule.points,
           decayedPoints: fromCents(value),

@@ -7,7 +7,9 @@ export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "
   const test = compileRecordPredicate(rule.when, bareScope);
   const fields = conditionFields(rule.when);
   const value = cents(rule.points);
-  const reason = `${describeCondition(rule.when)}: ${rule.points} points`;
+  const described = describeCondition(rule.when);
+  const reason = `${described}: ${rule.points} points`;
+  const label = rule.label ?? described;
   return {
     id: rule.id,
     finalize(f) {
@@ -17,7 +19,8 @@ export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "property",
+          kind: rule.kind,
+          label,
           points,
           basePoints: points,
           decayedPoints: points,
@@ -31,11 +34,16 @@ export function compilePropertyRule(rule: PropertyRule, bareScope: "contact" | "
 }
 
 export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "company"): CompiledRule {
-  const cases = rule.cases.map((c) => ({
-    test: compileRecordPredicate(c.when, bareScope),
-    value: cents(c.points),
-    reason: `${describeCondition(c.when)}: ${c.points} points`,
-  }));
+  const cases = rule.cases.map((c) => {
+    const described = describeCondition(c.when);
+    return {
+      test: compileRecordPredicate(c.when, bareScope),
+      value: cents(c.points),
+      reason: `${described}: ${c.points} points`,
+      label: rule.label ?? described,
+    };
+  });
+  const otherwiseLabel = rule.label ?? "no case matched";
   const fields = rule.cases
     .flatMap((c) => conditionFields(c.when))
     .filter((x, i, all) => all.indexOf(x) === i);
@@ -52,7 +60,8 @@ export function compileCasesRule(rule: CasesRule, bareScope: "contact" | "compan
         line(f, {
           dimension: f.dimension,
           ruleId: rule.id,
-          kind: "cases",
+          kind: rule.kind,
+          label: hit ? hit.label : otherwiseLabel,
           points,
           basePoints: points,
           decayedPoints: points,

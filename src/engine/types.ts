@@ -1,4 +1,5 @@
 /** Public types of the scoring engine. */
+import type { RuleKind } from "../model/schema.js";
 
 /** A contact's or a company's properties, as read from a CRM export or the API. */
 export type Properties = Readonly<Record<string, unknown>>;
@@ -19,21 +20,16 @@ export type Temperature = "cold" | "warm" | "hot";
 export type FitGrade = "A" | "B" | "C" | "D";
 export type EngagementGrade = "1" | "2" | "3";
 
-export type LedgerLineKind =
-  | "property"
-  | "cases"
-  | "event"
-  | "combination"
-  | "aggregate"
-  | "recency"
-  | "clamp"
-  | "rollup";
+/** A line of a rule (the rule's kind), of a clamp, or of an account's roll-up of its contacts. */
+export type LedgerLineKind = RuleKind | "clamp" | "rollup";
 
 /** One contribution to a dimension's score. The lines of a dimension add up to its score. */
 export interface LedgerLine {
   dimension: string;
   ruleId: string;
   kind: LedgerLineKind;
+  /** What the line means, for people: the rule's `label`, or a description generated from the rule. */
+  label: string;
   /** Points that count, after decay and caps (2 decimals). */
   points: number;
   /** Points before decay and caps: occurrences x points, or the rule's points. */

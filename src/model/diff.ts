@@ -3,7 +3,8 @@
  * keys that changed, old → new), gates, thresholds and the account block. Rules and gates are
  * matched by id, so a rule moved to another dimension is a move, not a removal and an addition.
  */
-import type { Dimension, Gate, Model, Rule } from "./schema.js";
+import type { DimensionFile, GateFile, ModelFile, RuleFile } from "./format.js";
+import { type Model, toModelFile } from "./schema.js";
 
 export type ChangeKind = "added" | "removed" | "changed" | "moved";
 export type ChangeSubject = "model" | "dimension" | "rule" | "gate" | "thresholds" | "account";
@@ -33,7 +34,10 @@ export interface ModelChange {
 const MODEL_KEYS = ["name", "version", "description", "scale", "fields", "eventTypes"] as const;
 const DIMENSION_KEYS = ["label", "description", "weight", "clamp"] as const;
 
-export function diffModels(a: Model, b: Model): ModelChange[] {
+/** Compares the models as their authors wrote them (the parsed form's `kind` tags are left out). */
+export function diffModels(before: Model, after: Model): ModelChange[] {
+  const a = toModelFile(before);
+  const b = toModelFile(after);
   return [
     ...modelChanges(a, b),
     ...dimensionChanges(a.dimensions, b.dimensions),
@@ -44,12 +48,12 @@ export function diffModels(a: Model, b: Model): ModelChange[] {
   ];
 }
 
-function modelChanges(a: Model, b: Model): ModelChange[] {
+function modelChanges(a: ModelFile, b: ModelFile): ModelChange[] {
   const changes = MODEL_KEYS.flatMap((key) => diffValues(a[key], b[key], key));
   return changes.length > 0 ? [{ kind: "changed", subject: "model", changes }] : [];
 }
 
-function dimensionChanges(a: Dimension[], b: Dimension[]): ModelChange[] {
+function dimensionChanges(a: DimensionFile[], b: DimensionFile[]): ModelChange[] {
   const before = new Map(a.map((d) => [d.id, d]));
   const after = new Map(b.map((d) => [d.id, d]));
   const result: ModelChange[] = [];
@@ -69,11 +73,11 @@ function dimensionChanges(a: Dimension[], b: Dimension[]): ModelChange[] {
 }
 
 interface PlacedRule {
-  rule: Rule;
+  rule: RuleFile;
   dimension: string;
 }
 
-function rulesByDimension(model: Model): Map<string, PlacedRule> {
+function rulesByDimension(model: ModelFile): Map<string, PlacedRule> {
   const rules = new Map<string, PlacedRule>();
   for (const dimension of model.dimensions) {
     for (const rule of dimension.rules) rules.set(rule.id, { rule, dimension: dimension.id });
@@ -105,7 +109,7 @@ function ruleChanges(a: Map<string, PlacedRule>, b: Map<string, PlacedRule>): Mo
   return result;
 }
 
-function gateChanges(a: Gate[], b: Gate[]): ModelChange[] {
+function gateChanges(a: GateFile[], b: GateFile[]): ModelChange[] {
   const after = new Map(b.map((gate) => [gate.id, gate]));
   const result: ModelChange[] = [];
   for (const gate of a) {
@@ -129,7 +133,9 @@ function keyedChanges(subject: "thresholds" | "account", a: unknown, b: unknown)
   return changes.length > 0 ? [{ kind: "changed", subject, changes }] : [];
 }
 
-function withoutRules(account: Model["account"]): Omit<NonNullable<Model["account"]>, "rules"> | undefined {
+function withoutRules(
+  account: ModelFile["account"],
+): Omit<NonNullable<ModelFile["account"]>, "rules"> | undefined {
   if (account === undefined) return undefined;
   const { rules: _, ...rest } = account;
   return rest;

@@ -4,13 +4,13 @@
  * committed copy that a test keeps in sync.
  */
 import { z } from "zod";
-import { modelSchema } from "./schema.js";
+import { modelFileSchema } from "./format.js";
 
 type JsonSchema = Record<string, unknown>;
 
 export function modelJsonSchema(): JsonSchema {
   // "input": what a person writes, which is what an editor checks.
-  const generated = z.toJSONSchema(modelSchema, { io: "input" }) as JsonSchema;
+  const generated = z.toJSONSchema(modelFileSchema, { io: "input" }) as JsonSchema;
   return nameRecursiveDefinitions({
     $schema: generated.$schema,
     title: "Leadscore scoring model",

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { errorMessageOf, issuesOf, modelWith } from "../../test/helpers/model.js";
+import { modelFileSchema } from "./format.js";
 import { checkModel, parseModel } from "./parse.js";
+import { toModelFile } from "./schema.js";
+import { readTemplate } from "./template-files.js";
+import { TEMPLATE_NAMES } from "./templates.js";
 
 const VALID = modelWith(`  - id: fit
     rules:
@@ -15,8 +20,23 @@ describe("parseModel", () => {
     expect(model.dimensions[0].rules[0].id).toBe("software");
   });
 
+  it("tags each rule and condition with its kind, and gives the file form back without the tags", () => {
+    const model = parseModel(VALID, "model.yaml");
+    expect(model.dimensions[0].rules[0]).toEqual({
+      kind: "property",
+      id: "software",
+      when: { kind: "field", field: "company.industry", equals: "software" },
+      points: 10,
+    });
+    expect(toModelFile(model).dimensions[0].rules[0]).toEqual({
+      id: "software",
+      when: { field: "company.industry", equals: "software" },
+      points: 10,
+    });
+  });
+
   it("accepts JSON, which is YAML", () => {
-    const json = JSON.stringify(parseModel(VALID, "model.yaml"), null, "\t");
+    const json = JSON.stringify(toModelFile(parseModel(VALID, "model.yaml")), null, "\t");
     expect(parseModel(json, "model.json").name).toBe("test");
   });
 
@@ -189,8 +209,8 @@ describe("parseModel", () => {
 
 describe("checkModel", () => {
   it("returns the model when it is valid", () => {
-    const data = parseModel(VALID, "model.yaml");
-    expect(checkModel(data).model).toEqual(data);
+    const model = parseModel(VALID, "model.yaml");
+    expect(checkModel(toModelFile(model)).model).toEqual(model);
   });
 
   it("returns issues with paths and rule ids, without lines", () => {
@@ -227,5 +247,92 @@ describe("parseModel, mixed kinds", () => {
       'model.yaml:9:33: at dimensions[0].rules[0].decay.steps (rule visit): "steps" cannot be used together with "halfLife" here: use one or the other',
       'model.yaml:14:5: at gates[0].event (rule gone): "event" cannot be used together with "when" here: use one or the other',
     ]);
+  });
+});
+
+describe("parseModel, kinds", () => {
+  const text = modelWith(
+    `  - id: fit
+    rules:
+      - { id: p, when: { field: title, matches: "ceo" }, points: 5 }
+      - id: c
+        cases: [{ when: { any: [{ field: a, equals: 1 }, { not: { field: b, present: true } }] }, points: 1 }]
+      - { id: e, event: page_view, where: { all: [{ field: url, contains: pricing }] }, points: 1, decay: { halfLife: 7d } }
+      - { id: s, event: email_open, points: 1, decay: { steps: [{ after: 30d, factor: 0.5 }] } }
+      - { id: k, allOf: [{ event: webinar_registration }, { event: webinar_attendance, where: { field: x, equals: y } }], points: 3 }
+      - { id: g, aggregate: count, event: page_view, bands: [{ min: 1, points: 2 }] }
+      - { id: r, recency: { where: { field: url, present: true } }, bands: [{ within: 7d, points: 4 }] }
+`,
+    "gates:\n  - { id: w, reason: Rival., when: { field: company.name, equals: Rival } }\n  - { id: u, reason: Gone., event: unsubscribe }\n",
+  );
+
+  it("tags every rule, gate, condition and decay with its kind", () => {
+    const model = parseModel(text, "model.yaml");
+    const [p, c, e, s, k, g, r] = model.dimensions[0].rules;
+    expect([p, c, e, s, k, g, r].map((rule) => rule.kind)).toEqual([
+      "property",
+      "cases",
+      "event",
+      "event",
+      "combination",
+      "aggregate",
+      "recency",
+    ]);
+    expect(model.gates?.map((gate) => gate.kind)).toEqual(["property", "event"]);
+    expect(c.kind === "cases" && c.cases[0].when).toEqual({
+      kind: "any",
+      any: [
+        { kind: "field", field: "a", equals: 1 },
+        { kind: "not", not: { kind: "field", field: "b", present: true } },
+      ],
+    });
+    expect(e.kind === "event" && [e.where?.kind, e.decay?.kind]).toEqual(["all", "halfLife"]);
+    expect(s.kind === "event" && s.decay?.kind).toBe("steps");
+    expect(k.kind === "combination" && k.allOf.map((part) => part.where?.kind)).toEqual([undefined, "field"]);
+    expect(r.kind === "recency" && r.recency.where?.kind).toBe("field");
+  });
+
+  it("gives back exactly what the file schema read, keys in the same order, once the tags are off", async () => {
+    const texts = [text, ...(await Promise.all(TEMPLATE_NAMES.map((name) => readTemplate(name))))];
+    for (const source of texts) {
+      const read = modelFileSchema.parse(parse(source));
+      expect(JSON.stringify(toModelFile(parseModel(source, "model.yaml")))).toBe(JSON.stringify(read));
+    }
+  });
+});
+
+describe("parseModel, rule labels", () => {
+  const withLabel = (label: string) =>
+    modelWith(`  - id: fit
+    rules:
+      - id: senior
+        label: ${label}
+        when: { field: jobTitle, matches: "\\\\b(chief|ceo|vp)\\\\b" }
+        points: 20
+`);
+
+  it("keeps a rule's label, trimmed", () => {
+    const model = parseModel(withLabel('"  Senior decision maker "'), "model.yaml");
+    expect(model.dimensions[0].rules[0].label).toBe("Senior decision maker");
+  });
+
+  it("rejects an empty label, a label over 120 characters and a label that is not text, at its line", () => {
+    expect(errorMessageOf(withLabel('"  "'))).toBe(
+      "model.yaml:7:16: at dimensions[0].rules[0].label (rule senior): must not be empty",
+    );
+    expect(errorMessageOf(withLabel("x".repeat(121)))).toBe(
+      "model.yaml:7:16: at dimensions[0].rules[0].label (rule senior): must have at most 120 characters",
+    );
+    expect(errorMessageOf(withLabel("[a, b]"))).toBe(
+      "model.yaml:7:9: at dimensions[0].rules[0].label (rule senior): expected text, got a list",
+    );
+  });
+
+  it("takes no label on a gate, whose reason already says it in words", () => {
+    const text = modelWith(
+      "  - id: fit\n    rules: []\n",
+      "gates:\n  - { id: gone, label: Gone, reason: Unsubscribed., event: unsubscribe }\n",
+    );
+    expect(errorMessageOf(text)).toMatch(/at gates\[0\]\.label \(rule gone\): unknown key "label"/);
   });
 });

@@ -6,6 +6,7 @@
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { ModelError, type ModelIssue, type ModelPath, type PathIssue } from "./errors.js";
 import { explainIssues } from "./explain.js";
+import { modelFileSchema } from "./format.js";
 import { locate } from "./locate.js";
 import { type Model, modelSchema } from "./schema.js";
 import { validateModel } from "./validate.js";
@@ -30,7 +31,7 @@ export function parseModel(text: string, source: string): Model {
   const parsed = modelSchema.safeParse(data);
   const pathIssues = parsed.success
     ? validateModel(parsed.data)
-    : explainIssues(parsed.error.issues, modelSchema, data);
+    : explainIssues(parsed.error.issues, modelFileSchema, data);
   if (pathIssues.length > 0) throw new ModelError(locateAll(pathIssues, doc, lineCounter, data), source);
   return parsed.data as Model;
 }
@@ -45,7 +46,7 @@ export function checkModel(
   const parsed = modelSchema.safeParse(data);
   const issues = parsed.success
     ? validateModel(parsed.data)
-    : explainIssues(parsed.error.issues, modelSchema, data);
+    : explainIssues(parsed.error.issues, modelFileSchema, data);
   if (parsed.success && issues.length === 0) return { model: parsed.data, issues: [] };
   return { issues: withRuleIds(issues, data).map(({ atKey: _, ...issue }) => issue) };
 }

@@ -1,329 +1,277 @@
 /**
- * The scoring model file format, as zod schemas. These describe what a user writes (YAML or
- * JSON); `validate.ts` adds the checks that need the whole model (duplicate ids, threshold
- * order, regex syntax, declared fields) and `compile` in the engine turns it into an evaluator.
+ * The model as the checks and the engine read it: what the file format accepts (format.ts), with
+ * every rule, gate, condition and decay tagged with its kind when it is parsed. The tag is derived
+ * from the keys the author wrote (the file format has no `kind`), so code that dispatches on a
+ * kind switches on the tag, and the compiler rejects a switch that leaves a kind out.
  */
-import { z } from "zod";
+import {
+  type AggregateRuleFile,
+  type CasesRuleFile,
+  type CombinationRuleFile,
+  type ConditionFile,
+  type DecayFile,
+  type DimensionFile,
+  type EventRuleFile,
+  type FieldConditionFile,
+  type GateFile,
+  type ModelFile,
+  modelFileSchema,
+  type PropertyRuleFile,
+  type RecencyRuleFile,
+  type RuleFile,
+} from "./format.js";
 
-/** "30d", "12h", "2w", or a number of days. */
-export const durationSchema = z
-  .union([
-    z.number().positive(),
-    z.string().regex(/^\s*\d+(\.\d+)?\s*(d|h|w)\s*$/, 'a duration like "30d", "12h" or "2w"'),
-  ])
-  .describe('A duration: "30d" (days), "12h" (hours), "2w" (weeks), or a number of days.');
+export type { FieldType, ModelFile, Thresholds } from "./format.js";
+export { BUILTIN_EVENT_TYPES, durationSchema } from "./format.js";
 
-const scalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+/** `kind`, then the keys of the file form with `Replaced` in place of their file types. */
+type Tagged<Kind extends string, File, Replaced = Record<never, never>> = { kind: Kind } & Omit<
+  File,
+  keyof Replaced
+> &
+  Replaced;
 
-/** One test on one field. Several operators in one condition must all hold. */
-export const fieldConditionSchema = z
-  .strictObject({
-    field: z
-      .string()
-      .min(1)
-      .describe(
-        'Field to test: "contact.x", "company.x" (or just "x" for a contact field); event property names in `where`.',
-      ),
-    equals: scalarSchema.optional(),
-    notEquals: scalarSchema.optional(),
-    in: z.array(scalarSchema).min(1).optional(),
-    notIn: z.array(scalarSchema).min(1).optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
-    between: z.tuple([z.number(), z.number()]).optional().describe("Inclusive numeric range [min, max]."),
-    contains: z.string().optional(),
-    startsWith: z.string().optional(),
-    endsWith: z.string().optional(),
-    matches: z
-      .string()
-      .optional()
-      .describe("Regular expression (RE2 syntax: linear time, no backreferences)."),
-    present: z
-      .boolean()
-      .optional()
-      .describe("true: the field has a non-empty value; false: it is missing or empty."),
-    emailDomainIn: z
-      .array(z.string().min(1))
-      .min(1)
-      .optional()
-      .describe('Email domain in this list; the entry "@freemail" stands for the built-in free-mail list.'),
-    freeMail: z
-      .boolean()
-      .optional()
-      .describe("true: the email domain is a free-mail provider (gmail, yahoo...)."),
-    caseSensitive: z.boolean().optional().describe("String comparisons ignore case unless this is true."),
-  })
-  .describe("A test on one field.");
+export type FieldCondition = { kind: "field" } & FieldConditionFile;
+export type Condition =
+  | FieldCondition
+  | { kind: "all"; all: Condition[] }
+  | { kind: "any"; any: Condition[] }
+  | { kind: "not"; not: Condition };
+export type ConditionKind = Condition["kind"];
 
-export type FieldCondition = z.infer<typeof fieldConditionSchema>;
+export type HalfLifeDecay = Tagged<"halfLife", Extract<DecayFile, { halfLife: unknown }>>;
+export type StepDecay = Tagged<"steps", Extract<DecayFile, { steps: unknown }>>;
+export type Decay = HalfLifeDecay | StepDecay;
 
-export type Condition = FieldCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export type PropertyRule = Tagged<"property", PropertyRuleFile, { when: Condition }>;
+export type CasesRule = Tagged<"cases", CasesRuleFile, { cases: { when: Condition; points: number }[] }>;
+export type EventRule = Tagged<"event", EventRuleFile, { where?: Condition; decay?: Decay }>;
+export interface EventMatch {
+  event: string | string[];
+  where?: Condition;
+  minCount?: number;
+}
+export type CombinationRule = Tagged<
+  "combination",
+  CombinationRuleFile,
+  { allOf: EventMatch[]; decay?: Decay }
+>;
+export type AggregateRule = Tagged<"aggregate", AggregateRuleFile, { where?: Condition }>;
+export type RecencyRule = Tagged<
+  "recency",
+  RecencyRuleFile,
+  { recency: { event?: string | string[]; where?: Condition } }
+>;
+export type Rule = PropertyRule | CasesRule | EventRule | CombinationRule | AggregateRule | RecencyRule;
+export type RuleKind = Rule["kind"];
+/** Account rules read the company's properties only. */
+export type AccountRule = PropertyRule | CasesRule;
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    fieldConditionSchema,
-    z.strictObject({ all: z.array(conditionSchema).min(1) }),
-    z.strictObject({ any: z.array(conditionSchema).min(1) }),
-    z.strictObject({ not: conditionSchema }),
-  ]),
-);
+export type PropertyGate = Tagged<"property", Extract<GateFile, { when: unknown }>, { when: Condition }>;
+export type EventGate = Tagged<"event", Extract<GateFile, { event: unknown }>, { where?: Condition }>;
+export type Gate = PropertyGate | EventGate;
+export type GateKind = Gate["kind"];
 
-const ruleBase = {
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '_', '-' or '.'")
-    .describe("Unique id of the rule in the model; it names the rule in every ledger line."),
-  description: z.string().optional(),
+export type Dimension = Omit<DimensionFile, "rules"> & { rules: Rule[] };
+type AccountFile = NonNullable<ModelFile["account"]>;
+export type Account = Omit<AccountFile, "rules"> & { rules?: AccountRule[] };
+export type Model = Omit<ModelFile, "dimensions" | "gates" | "account"> & {
+  dimensions: Dimension[];
+  gates?: Gate[];
+  account?: Account;
 };
 
-export const eventTypeRefSchema = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .describe('Event type, list of types, or "*" for any type.');
+/** Parses a model given as data (not text: see parse.ts) into its tagged form. */
+export const modelSchema = modelFileSchema.transform(toModel);
 
-export const decaySchema = z.union([
-  z.strictObject({
-    halfLife: durationSchema.describe("Points halve every halfLife since the event."),
-  }),
-  z.strictObject({
-    steps: z
-      .array(z.strictObject({ after: durationSchema, factor: z.number().min(0).max(1) }))
-      .min(1)
-      .describe("From `after` on, points are multiplied by `factor` (the latest step reached applies)."),
-  }),
-]);
-export type Decay = z.infer<typeof decaySchema>;
+/** For a `switch` that must handle every kind: a kind left out makes `value` not `never`. */
+export function unreachable(value: never): never {
+  throw new Error(`unreachable: unhandled kind ${JSON.stringify(value)}`);
+}
 
-/** Points from the contact's (or its company's) properties. */
-export const propertyRuleSchema = z.strictObject({
-  ...ruleBase,
-  when: conditionSchema,
-  points: z.number(),
-});
+/**
+ * Tags a model the file schema accepted: the one place that tells kinds apart by their keys.
+ * Converted values are spread after the keys they replace, so every key keeps its position and
+ * the tagged model lists its keys in the order of the file form (diffs show them in that order).
+ */
+export function toModel(file: ModelFile): Model {
+  return {
+    ...file,
+    dimensions: file.dimensions.map((dimension) => ({ ...dimension, rules: dimension.rules.map(toRule) })),
+    ...converted("gates", file.gates, (gates) => gates.map(toGate)),
+    ...converted("account", file.account, toAccount),
+  } as Model;
+}
 
-/** First matching case wins. */
-export const casesRuleSchema = z.strictObject({
-  ...ruleBase,
-  cases: z.array(z.strictObject({ when: conditionSchema, points: z.number() })).min(1),
-  otherwise: z.number().optional().describe("Points when no case matches (default 0)."),
-});
+function toAccount(account: AccountFile): Account {
+  return { ...account, ...converted("rules", account.rules, (rules) => rules.map(toAccountRule)) } as Account;
+}
 
-export const eventRuleSchema = z.strictObject({
-  ...ruleBase,
-  event: eventTypeRefSchema,
-  where: conditionSchema.optional().describe("Filter on the event's properties (url, form_id, campaign...)."),
-  points: z.number().describe("Points per occurrence (or once, with `once: true`)."),
-  once: z.boolean().optional().describe("Award the points once when at least `minCount` occurrences match."),
-  minCount: z.number().int().positive().optional(),
-  within: durationSchema.optional().describe("Only events in this window before the scoring date count."),
-  maxOccurrences: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe("Count at most this many (the most recent)."),
-  maxPoints: z.number().optional().describe("Cap on this rule's points (a floor when points are negative)."),
-  decay: decaySchema.optional(),
-});
+function toAccountRule(rule: PropertyRuleFile | CasesRuleFile): AccountRule {
+  return "when" in rule ? toPropertyRule(rule) : toCasesRule(rule);
+}
 
-export const eventMatchSchema = z.strictObject({
-  event: eventTypeRefSchema,
-  where: conditionSchema.optional(),
-  minCount: z.number().int().positive().optional(),
-});
+function toRule(rule: RuleFile): Rule {
+  if ("when" in rule) return toPropertyRule(rule);
+  if ("cases" in rule) return toCasesRule(rule);
+  if ("allOf" in rule) return toCombinationRule(rule);
+  if ("aggregate" in rule) return toAggregateRule(rule);
+  if ("recency" in rule) return toRecencyRule(rule);
+  return toEventRule(rule);
+}
 
-/** Points once every listed event condition matched, e.g. registered AND attended. */
-export const combinationRuleSchema = z.strictObject({
-  ...ruleBase,
-  allOf: z.array(eventMatchSchema).min(2),
-  points: z.number(),
-  within: durationSchema.optional(),
-  decay: decaySchema.optional().describe("Decay from the time the combination was completed."),
-});
+function toPropertyRule(rule: PropertyRuleFile): PropertyRule {
+  return { kind: "property", ...rule, when: toCondition(rule.when) };
+}
 
-export const bandSchema = z.strictObject({
-  min: z.number().optional().describe("Inclusive lower bound."),
-  max: z.number().optional().describe("Inclusive upper bound."),
-  points: z.number(),
-});
+function toCasesRule(rule: CasesRuleFile): CasesRule {
+  return { kind: "cases", ...rule, cases: rule.cases.map((c) => ({ ...c, when: toCondition(c.when) })) };
+}
 
-/** Points from a number computed over events: RFM, average basket, time on site... */
-export const aggregateRuleSchema = z.strictObject({
-  ...ruleBase,
-  aggregate: z.enum(["count", "sum", "average", "min", "max", "daysSinceLast"]),
-  event: eventTypeRefSchema,
-  where: conditionSchema.optional(),
-  of: z.string().optional().describe("Numeric event property for sum, average, min and max (e.g. value)."),
-  within: durationSchema.optional(),
-  bands: z.array(bandSchema).min(1).describe("The first band whose range holds the value gives the points."),
-  otherwise: z.number().optional().describe("Points when no band holds the value, or no event matched."),
-});
+function toEventRule(rule: EventRuleFile): EventRule {
+  return {
+    kind: "event",
+    ...rule,
+    ...converted("where", rule.where, toCondition),
+    ...converted("decay", rule.decay, toDecay),
+  } as EventRule;
+}
 
-/** Points by time since the last activity. */
-export const recencyRuleSchema = z.strictObject({
-  ...ruleBase,
-  recency: z.strictObject({ event: eventTypeRefSchema.optional(), where: conditionSchema.optional() }),
-  bands: z
-    .array(z.strictObject({ within: durationSchema, points: z.number() }))
-    .min(1)
-    .describe("The first band whose window holds the last activity gives the points."),
-  otherwise: z
-    .number()
-    .optional()
-    .describe("Points when the last activity is older than every band, or absent."),
-});
+function toCombinationRule(rule: CombinationRuleFile): CombinationRule {
+  return {
+    kind: "combination",
+    ...rule,
+    allOf: rule.allOf.map((match) => ({ ...match, ...converted("where", match.where, toCondition) })),
+    ...converted("decay", rule.decay, toDecay),
+  } as CombinationRule;
+}
 
-export const ruleSchema = z.union([
-  propertyRuleSchema,
-  casesRuleSchema,
-  eventRuleSchema,
-  combinationRuleSchema,
-  aggregateRuleSchema,
-  recencyRuleSchema,
-]);
-export type Rule = z.infer<typeof ruleSchema>;
-export type PropertyRule = z.infer<typeof propertyRuleSchema>;
-export type CasesRule = z.infer<typeof casesRuleSchema>;
-export type EventRule = z.infer<typeof eventRuleSchema>;
-export type CombinationRule = z.infer<typeof combinationRuleSchema>;
-export type AggregateRule = z.infer<typeof aggregateRuleSchema>;
-export type RecencyRule = z.infer<typeof recencyRuleSchema>;
+function toAggregateRule(rule: AggregateRuleFile): AggregateRule {
+  return { kind: "aggregate", ...rule, ...converted("where", rule.where, toCondition) } as AggregateRule;
+}
 
-export const clampSchema = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
+function toRecencyRule(rule: RecencyRuleFile): RecencyRule {
+  const recency = { ...rule.recency, ...converted("where", rule.recency.where, toCondition) };
+  return { kind: "recency", ...rule, recency } as RecencyRule;
+}
 
-export const dimensionSchema = z.strictObject({
-  id: ruleBase.id.describe("Dimension id: fit, engagement, or any custom name."),
-  label: z.string().optional(),
-  description: z.string().optional(),
-  weight: z.number().optional().describe("Weight in the total (default 1)."),
-  clamp: clampSchema
-    .nullable()
-    .optional()
-    .describe("Overrides the model's scale for this dimension; null: none."),
-  rules: z.array(ruleSchema),
-});
-export type Dimension = z.infer<typeof dimensionSchema>;
+function toGate(gate: GateFile): Gate {
+  if ("when" in gate) return { kind: "property", ...gate, when: toCondition(gate.when) };
+  return { kind: "event", ...gate, ...converted("where", gate.where, toCondition) } as EventGate;
+}
 
-export const gateSchema = z.union([
-  z.strictObject({ ...ruleBase, reason: z.string().min(1), when: conditionSchema }),
-  z.strictObject({
-    ...ruleBase,
-    reason: z.string().min(1),
-    event: eventTypeRefSchema,
-    where: conditionSchema.optional(),
-    within: durationSchema.optional(),
-  }),
-]);
-export type Gate = z.infer<typeof gateSchema>;
+function toCondition(condition: ConditionFile): Condition {
+  if ("all" in condition) return { kind: "all", all: condition.all.map(toCondition) };
+  if ("any" in condition) return { kind: "any", any: condition.any.map(toCondition) };
+  if ("not" in condition) return { kind: "not", not: toCondition(condition.not) };
+  return { kind: "field", ...condition };
+}
 
-export const fieldTypeSchema = z.enum(["string", "number", "boolean", "date", "email"]);
-export type FieldType = z.infer<typeof fieldTypeSchema>;
+function toDecay(decay: DecayFile): Decay {
+  return "steps" in decay ? { kind: "steps", ...decay } : { kind: "halfLife", ...decay };
+}
 
-const fieldDeclarations = z.record(z.string(), fieldTypeSchema);
+function converted<Key extends string, From, To>(
+  key: Key,
+  value: From | undefined,
+  convert: (value: From) => To,
+): Partial<Record<Key, To>> {
+  return value === undefined ? {} : ({ [key]: convert(value) } as Record<Key, To>);
+}
 
-export const thresholdsSchema = z.strictObject({
-  temperature: z
-    .strictObject({
-      warm: z.number().describe("Total score from which a lead is warm."),
-      hot: z.number().describe("Total score from which a lead is hot."),
-    })
-    .optional(),
-  grades: z
-    .strictObject({
-      fit: z
-        .strictObject({
-          dimension: z.string().optional().describe('Default "fit".'),
-          A: z.number(),
-          B: z.number(),
-          C: z.number(),
-        })
-        .optional()
-        .describe("Minimum scores for grades A, B and C; below C is D."),
-      engagement: z
-        .strictObject({
-          dimension: z.string().optional().describe('Default "engagement".'),
-          "1": z.number(),
-          "2": z.number(),
-        })
-        .optional()
-        .describe("Minimum scores for levels 1 and 2; below 2 is 3."),
-    })
-    .optional(),
-  mql: z
-    .strictObject({
-      minTotal: z.number().optional(),
-      minDimensions: z.record(z.string(), z.number()).optional(),
-      matrix: z
-        .array(z.string().regex(/^[A-D][1-3]$/, "a cell of the grade matrix, A1 to D3"))
-        .min(1)
-        .optional()
-        .describe("Grade cells that qualify, e.g. [A1, A2, B1]."),
-    })
-    .optional()
-    .describe("Every given criterion must hold, and the lead must not be disqualified by a gate."),
-});
-export type Thresholds = z.infer<typeof thresholdsSchema>;
+/** The model as its author wrote it: every `kind` tag taken off (diffs compare what people wrote). */
+export function toModelFile(model: Model): ModelFile {
+  return {
+    ...model,
+    dimensions: model.dimensions.map((dimension) => ({
+      ...dimension,
+      rules: dimension.rules.map(toRuleFile),
+    })),
+    ...converted("gates", model.gates, (gates) => gates.map(toGateFile)),
+    ...converted("account", model.account, toAccountFile),
+  } as ModelFile;
+}
 
-export const rollupSchema = z.strictObject({
-  method: z.enum(["sum", "max", "topMean"]),
-  k: z.number().int().positive().optional().describe("For topMean: mean of the k best contacts (default 3)."),
-  of: z.string().optional().describe('"total" (default) or a dimension id.'),
-  weight: z.number().optional().describe("Multiplier of the roll-up in the account score (default 1)."),
-});
+function toAccountFile(account: Account): AccountFile {
+  const rules = converted("rules", account.rules, (list) => list.map(toAccountRuleFile));
+  return { ...account, ...rules } as AccountFile;
+}
 
-export const accountSchema = z.strictObject({
-  rules: z.array(z.union([propertyRuleSchema, casesRuleSchema])).optional(),
-  rollup: rollupSchema.optional(),
-  clamp: clampSchema.nullable().optional(),
-  temperature: z.strictObject({ warm: z.number(), hot: z.number() }).optional(),
-});
+function toAccountRuleFile(rule: AccountRule): PropertyRuleFile | CasesRuleFile {
+  switch (rule.kind) {
+    case "property":
+      return toPropertyRuleFile(rule);
+    case "cases":
+      return toCasesRuleFile(rule);
+    default:
+      return unreachable(rule);
+  }
+}
 
-export const modelSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    name: z.string().min(1),
-    version: z.union([z.string().min(1), z.number()]),
-    description: z.string().optional(),
-    scale: clampSchema
-      .nullable()
-      .optional()
-      .describe("Clamp of every dimension and of the total; default 0 to 100; null: no clamp."),
-    fields: z
-      .strictObject({
-        contact: fieldDeclarations.optional(),
-        company: fieldDeclarations.optional(),
-        event: fieldDeclarations.optional(),
-      })
-      .optional()
-      .describe("Declared field types. When a section is given, rules may only use its fields."),
-    eventTypes: z
-      .array(z.string().min(1))
-      .optional()
-      .describe("Custom event types beyond the built-in ones."),
-    dimensions: z.array(dimensionSchema).min(1),
-    gates: z.array(gateSchema).optional(),
-    thresholds: thresholdsSchema.optional(),
-    account: accountSchema.optional(),
-  })
-  .describe("A Leadscore scoring model.");
+function toRuleFile(rule: Rule): RuleFile {
+  switch (rule.kind) {
+    case "property":
+      return toPropertyRuleFile(rule);
+    case "cases":
+      return toCasesRuleFile(rule);
+    case "event":
+      return {
+        ...untagged(rule),
+        ...converted("where", rule.where, toConditionFile),
+        ...converted("decay", rule.decay, untagged),
+      } as EventRuleFile;
+    case "combination":
+      return {
+        ...untagged(rule),
+        allOf: rule.allOf.map((match) => ({ ...match, ...converted("where", match.where, toConditionFile) })),
+        ...converted("decay", rule.decay, untagged),
+      } as CombinationRuleFile;
+    case "aggregate":
+      return { ...untagged(rule), ...converted("where", rule.where, toConditionFile) } as AggregateRuleFile;
+    case "recency": {
+      const recency = { ...rule.recency, ...converted("where", rule.recency.where, toConditionFile) };
+      return { ...untagged(rule), recency } as RecencyRuleFile;
+    }
+    default:
+      return unreachable(rule);
+  }
+}
 
-export type Model = z.infer<typeof modelSchema>;
+function toPropertyRuleFile(rule: PropertyRule): PropertyRuleFile {
+  return { ...untagged(rule), when: toConditionFile(rule.when) };
+}
 
-export const BUILTIN_EVENT_TYPES = [
-  "page_view",
-  "form_submission",
-  "content_download",
-  "email_open",
-  "email_click",
-  "email_bounce",
-  "webinar_registration",
-  "webinar_attendance",
-  "demo_request",
-  "contact_request",
-  "meeting_booked",
-  "social_interaction",
-  "unsubscribe",
-  "spam_complaint",
-  "order",
-] as const;
+function toCasesRuleFile(rule: CasesRule): CasesRuleFile {
+  return { ...untagged(rule), cases: rule.cases.map((c) => ({ ...c, when: toConditionFile(c.when) })) };
+}
+
+function toGateFile(gate: Gate): GateFile {
+  switch (gate.kind) {
+    case "property":
+      return { ...untagged(gate), when: toConditionFile(gate.when) };
+    case "event":
+      return { ...untagged(gate), ...converted("where", gate.where, toConditionFile) } as GateFile;
+    default:
+      return unreachable(gate);
+  }
+}
+
+function toConditionFile(condition: Condition): ConditionFile {
+  switch (condition.kind) {
+    case "field":
+      return untagged(condition);
+    case "all":
+      return { all: condition.all.map(toConditionFile) };
+    case "any":
+      return { any: condition.any.map(toConditionFile) };
+    case "not":
+      return { not: toConditionFile(condition.not) };
+    default:
+      return unreachable(condition);
+  }
+}
+
+function untagged<T extends { kind: string }>(value: T): Omit<T, "kind"> {
+  const { kind: _, ...rest } = value;
+  return rest;
+}

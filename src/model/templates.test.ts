@@ -37,6 +37,12 @@ describe("templates", () => {
     expect(model.dimensions.length).toBeGreaterThan(0);
   });
 
+  it.each(TEMPLATE_NAMES)("%s gives every rule a label a salesperson reads", async (name) => {
+    const model = await template(name);
+    const rules = [...model.dimensions.flatMap((d) => d.rules), ...(model.account?.rules ?? [])];
+    expect(rules.filter((r) => r.label === undefined).map((r) => r.id)).toEqual([]);
+  });
+
   it.each(TEMPLATE_NAMES)("%s declares only the field names of the demo data", async (name) => {
     const model = await template(name);
     for (const section of ["contact", "company", "event"] as const) {
@@ -110,8 +116,10 @@ describe("templates", () => {
     expect(model.dimensions.map((d) => d.id)).toEqual(["recency", "frequency", "monetary"]);
     for (const dimension of model.dimensions) {
       const [aggregate] = dimension.rules;
-      expect(aggregate).toMatchObject({ event: "order" });
-      expect("bands" in aggregate && aggregate.bands.map((band) => band.points)).toEqual([5, 4, 3, 2, 1]);
+      expect(aggregate).toMatchObject({ kind: "aggregate", event: "order" });
+      expect(aggregate.kind === "aggregate" && aggregate.bands.map((band) => band.points)).toEqual([
+        5, 4, 3, 2, 1,
+      ]);
     }
   });
 
@@ -123,7 +131,8 @@ describe("templates", () => {
   it("appetence has one dimension per product, every event rule decaying", async () => {
     const model = await template("appetence");
     expect(model.dimensions.length).toBeGreaterThanOrEqual(2);
-    const eventRules = model.dimensions.flatMap((d) => d.rules).filter((r) => "event" in r && "points" in r);
-    expect(eventRules.every((r) => "decay" in r && r.decay !== undefined)).toBe(true);
+    const eventRules = model.dimensions.flatMap((d) => d.rules).filter((r) => r.kind === "event");
+    expect(eventRules.length).toBeGreaterThan(0);
+    expect(eventRules.every((r) => r.decay !== undefined)).toBe(true);
   });
 });

@@ -98,7 +98,7 @@ function aggregateProperties(model: Model): Issue[] {
   if (declared === undefined) return [];
   const issues: Issue[] = [];
   for (const { rule, path } of rulesOf(model)) {
-    if (!("aggregate" in rule) || rule.of === undefined) continue;
+    if (rule.kind !== "aggregate" || rule.of === undefined) continue;
     const type = declared[rule.of];
     if (type === undefined) {
       issues.push({ path: [...path, "of"], message: undeclaredMessage("event", rule.of, declared) });

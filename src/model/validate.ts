@@ -6,8 +6,14 @@
 import { RE2JS } from "re2js";
 import { durationToMs } from "./duration.js";
 import { formatPath, type ModelPath, type PathIssue } from "./errors.js";
-import type { Decay, Model } from "./schema.js";
-import { BUILTIN_EVENT_TYPES } from "./schema.js";
+import {
+  type AggregateRule,
+  BUILTIN_EVENT_TYPES,
+  type Decay,
+  type Model,
+  type Rule,
+  unreachable,
+} from "./schema.js";
 import { didYouMean } from "./suggest.js";
 import { validateFields } from "./validate-fields.js";
 import { validateThresholds } from "./validate-thresholds.js";
@@ -53,11 +59,14 @@ function duplicateIds(model: Model): Issue[] {
   return issues;
 }
 
+/** The keys of a field test that are not operators (`kind` is the parsed form's tag). */
+const NOT_OPERATORS = new Set(["kind", "field", "caseSensitive"]);
+
 /** Regular expressions compile with RE2 (the engine's regex engine) and ranges are in order. */
 function fieldTestValues(model: Model): Issue[] {
   const issues: Issue[] = [];
   for (const { condition, path } of fieldConditionsOf(model)) {
-    if (!Object.keys(condition).some((key) => key !== "field" && key !== "caseSensitive")) {
+    if (!Object.keys(condition).some((key) => !NOT_OPERATORS.has(key))) {
       issues.push({
         path: [...path, "field"],
         message: `no test on "${condition.field}": add an operator such as equals, in, gt, matches or present`,
@@ -89,39 +98,56 @@ function compileError(pattern: string): string | undefined {
 /** Decay steps, bands and aggregates: things the schema cannot see across keys. */
 function ruleShapes(model: Model): Issue[] {
   const issues: Issue[] = [];
-  for (const { rule, path } of rulesOf(model)) {
-    if ("decay" in rule && rule.decay !== undefined)
-      issues.push(...decaySteps(rule.decay, [...path, "decay"]));
-    if ("aggregate" in rule) {
-      const needsOf = ["sum", "average", "min", "max"].includes(rule.aggregate);
-      if (needsOf && rule.of === undefined) {
-        issues.push({
-          path: [...path, "aggregate"],
-          message: `aggregate "${rule.aggregate}" needs "of": the numeric event property to ${rule.aggregate} (e.g. of: value)`,
-        });
-      }
-      if (!needsOf && rule.of !== undefined) {
-        issues.push({
-          path: [...path, "of"],
-          message: `aggregate "${rule.aggregate}" does not read a property; remove "of" (it works for sum, average, min and max)`,
-        });
-      }
-      rule.bands.forEach((band, b) => {
-        if (band.min !== undefined && band.max !== undefined && band.min > band.max) {
-          issues.push({
-            path: [...path, "bands", b],
-            message: `band min ${band.min} is greater than max ${band.max}`,
-          });
-        }
+  for (const site of rulesOf(model))
+    if (site.place !== "gate") issues.push(...ruleShape(site.rule, site.path));
+  return issues;
+}
+
+function ruleShape(rule: Rule, path: ModelPath): Issue[] {
+  switch (rule.kind) {
+    case "property":
+    case "cases":
+      return [];
+    case "event":
+    case "combination":
+      return rule.decay === undefined ? [] : decaySteps(rule.decay, [...path, "decay"]);
+    case "aggregate":
+      return aggregateShape(rule, path);
+    case "recency":
+      return recencyBands(rule.bands, [...path, "bands"]);
+    default:
+      return unreachable(rule);
+  }
+}
+
+function aggregateShape(rule: AggregateRule, path: ModelPath): Issue[] {
+  const issues: Issue[] = [];
+  const needsOf = ["sum", "average", "min", "max"].includes(rule.aggregate);
+  if (needsOf && rule.of === undefined) {
+    issues.push({
+      path: [...path, "aggregate"],
+      message: `aggregate "${rule.aggregate}" needs "of": the numeric event property to ${rule.aggregate} (e.g. of: value)`,
+    });
+  }
+  if (!needsOf && rule.of !== undefined) {
+    issues.push({
+      path: [...path, "of"],
+      message: `aggregate "${rule.aggregate}" does not read a property; remove "of" (it works for sum, average, min and max)`,
+    });
+  }
+  rule.bands.forEach((band, b) => {
+    if (band.min !== undefined && band.max !== undefined && band.min > band.max) {
+      issues.push({
+        path: [...path, "bands", b],
+        message: `band min ${band.min} is greater than max ${band.max}`,
       });
     }
-    if ("recency" in rule) issues.push(...recencyBands(rule.bands, [...path, "bands"]));
-  }
+  });
   return issues;
 }
 
 function decaySteps(decay: Decay, path: ModelPath): Issue[] {
-  if (!("steps" in decay)) return [];
+  if (decay.kind !== "steps") return [];
   const issues: Issue[] = [];
   decay.steps.forEach((step, s) => {
     if (s === 0) return;

@@ -3,7 +3,14 @@
  * references), each with its JSON path and the scope its field names live in.
  */
 import type { ModelPath } from "./errors.js";
-import type { Condition, FieldCondition, Gate, Model, Rule } from "./schema.js";
+import {
+  type Condition,
+  type FieldCondition,
+  type Gate,
+  type Model,
+  type Rule,
+  unreachable,
+} from "./schema.js";
 
 /**
  * Where a condition's field names point. "contact": property rules and gates ("company.x" is a
@@ -12,12 +19,10 @@ import type { Condition, FieldCondition, Gate, Model, Rule } from "./schema.js";
  */
 export type FieldScope = "contact" | "account" | "event";
 
-export interface RuleSite {
-  rule: Rule | Gate;
-  path: ModelPath;
-  /** "dimension" for dimension rules, "account" for account rules, "gate" for gates. */
-  place: "dimension" | "account" | "gate";
-}
+export type RuleSite =
+  /** Dimension rules, and account rules (which read company fields). */
+  | { rule: Rule; path: ModelPath; place: "dimension" | "account" }
+  | { rule: Gate; path: ModelPath; place: "gate" };
 
 export interface ConditionSite {
   condition: FieldCondition;
@@ -28,6 +33,13 @@ export interface ConditionSite {
 export interface EventRefSite {
   event: string | string[];
   path: ModelPath;
+}
+
+/** A condition of a rule or gate: on the contact's (or company's) properties, or on an event's. */
+export interface ConditionAt {
+  condition: Condition;
+  path: ModelPath;
+  reads: "properties" | "event";
 }
 
 export function rulesOf(model: Model): RuleSite[] {
@@ -51,33 +63,55 @@ export function fieldConditionsOf(model: Model): ConditionSite[] {
   const sites: ConditionSite[] = [];
   for (const site of rulesOf(model)) {
     const propertyScope: FieldScope = site.place === "account" ? "account" : "contact";
-    for (const [condition, path, scope] of conditionsOfRule(site.rule, site.path, propertyScope)) {
-      collectFieldConditions(condition, path, scope, sites);
+    for (const { condition, path, reads } of conditionsOfSite(site)) {
+      collectFieldConditions(condition, path, reads === "event" ? "event" : propertyScope, sites);
     }
   }
   return sites;
 }
 
-type ConditionAt = [Condition, ModelPath, FieldScope];
+function conditionsOfSite(site: RuleSite): ConditionAt[] {
+  return site.place === "gate"
+    ? conditionsOfGate(site.rule, site.path)
+    : conditionsOfRule(site.rule, site.path);
+}
 
-function conditionsOfRule(rule: Rule | Gate, path: ModelPath, propertyScope: FieldScope): ConditionAt[] {
-  const found: ConditionAt[] = [];
-  if ("when" in rule) found.push([rule.when, [...path, "when"], propertyScope]);
-  if ("cases" in rule) {
-    rule.cases.forEach((c, i) => {
-      found.push([c.when, [...path, "cases", i, "when"], propertyScope]);
-    });
+/** The conditions of a rule, in the order they are written, with their paths under `path`. */
+export function conditionsOfRule(rule: Rule, path: ModelPath = []): ConditionAt[] {
+  switch (rule.kind) {
+    case "property":
+      return [{ condition: rule.when, path: [...path, "when"], reads: "properties" }];
+    case "cases":
+      return rule.cases.map((c, i) => ({
+        condition: c.when,
+        path: [...path, "cases", i, "when"],
+        reads: "properties",
+      }));
+    case "event":
+    case "aggregate":
+      return eventCondition(rule.where, [...path, "where"]);
+    case "combination":
+      return rule.allOf.flatMap((match, i) => eventCondition(match.where, [...path, "allOf", i, "where"]));
+    case "recency":
+      return eventCondition(rule.recency.where, [...path, "recency", "where"]);
+    default:
+      return unreachable(rule);
   }
-  if ("where" in rule && rule.where !== undefined) found.push([rule.where, [...path, "where"], "event"]);
-  if ("allOf" in rule) {
-    rule.allOf.forEach((match, i) => {
-      if (match.where !== undefined) found.push([match.where, [...path, "allOf", i, "where"], "event"]);
-    });
+}
+
+export function conditionsOfGate(gate: Gate, path: ModelPath = []): ConditionAt[] {
+  switch (gate.kind) {
+    case "property":
+      return [{ condition: gate.when, path: [...path, "when"], reads: "properties" }];
+    case "event":
+      return eventCondition(gate.where, [...path, "where"]);
+    default:
+      return unreachable(gate);
   }
-  if ("recency" in rule && rule.recency.where !== undefined) {
-    found.push([rule.recency.where, [...path, "recency", "where"], "event"]);
-  }
-  return found;
+}
+
+function eventCondition(where: Condition | undefined, path: ModelPath): ConditionAt[] {
+  return where === undefined ? [] : [{ condition: where, path, reads: "event" }];
 }
 
 function collectFieldConditions(
@@ -86,34 +120,61 @@ function collectFieldConditions(
   scope: FieldScope,
   out: ConditionSite[],
 ) {
-  if ("all" in condition) {
-    condition.all.forEach((c, i) => {
-      collectFieldConditions(c, [...path, "all", i], scope, out);
-    });
-  } else if ("any" in condition) {
-    condition.any.forEach((c, i) => {
-      collectFieldConditions(c, [...path, "any", i], scope, out);
-    });
-  } else if ("not" in condition) {
-    collectFieldConditions(condition.not, [...path, "not"], scope, out);
-  } else {
-    out.push({ condition, path, scope });
+  switch (condition.kind) {
+    case "field":
+      out.push({ condition, path, scope });
+      break;
+    case "all":
+      condition.all.forEach((c, i) => {
+        collectFieldConditions(c, [...path, "all", i], scope, out);
+      });
+      break;
+    case "any":
+      condition.any.forEach((c, i) => {
+        collectFieldConditions(c, [...path, "any", i], scope, out);
+      });
+      break;
+    case "not":
+      collectFieldConditions(condition.not, [...path, "not"], scope, out);
+      break;
+    default:
+      unreachable(condition);
   }
 }
 
 /** Every place an event type is named: event rules, combinations, aggregates, recency, gates. */
 export function eventRefsOf(model: Model): EventRefSite[] {
-  const sites: EventRefSite[] = [];
-  for (const { rule, path } of rulesOf(model)) {
-    if ("event" in rule) sites.push({ event: rule.event, path: [...path, "event"] });
-    if ("allOf" in rule) {
-      rule.allOf.forEach((match, i) => {
-        sites.push({ event: match.event, path: [...path, "allOf", i, "event"] });
-      });
-    }
-    if ("recency" in rule && rule.recency.event !== undefined) {
-      sites.push({ event: rule.recency.event, path: [...path, "recency", "event"] });
-    }
+  return rulesOf(model).flatMap((site) =>
+    site.place === "gate" ? gateEventRefs(site.rule, site.path) : ruleEventRefs(site.rule, site.path),
+  );
+}
+
+function ruleEventRefs(rule: Rule, path: ModelPath): EventRefSite[] {
+  switch (rule.kind) {
+    case "property":
+    case "cases":
+      return [];
+    case "event":
+    case "aggregate":
+      return [{ event: rule.event, path: [...path, "event"] }];
+    case "combination":
+      return rule.allOf.map((match, i) => ({ event: match.event, path: [...path, "allOf", i, "event"] }));
+    case "recency":
+      return rule.recency.event === undefined
+        ? []
+        : [{ event: rule.recency.event, path: [...path, "recency", "event"] }];
+    default:
+      return unreachable(rule);
   }
-  return sites;
+}
+
+function gateEventRefs(gate: Gate, path: ModelPath): EventRefSite[] {
+  switch (gate.kind) {
+    case "property":
+      return [];
+    case "event":
+      return [{ event: gate.event, path: [...path, "event"] }];
+    default:
+      return unreachable(gate);
+  }
 }

@@ -11,7 +11,7 @@
  *   missing ("Select"); `otherwise` holds the points of rare and unseen levels.
  */
 import { Document, isMap, isPair, isScalar, visit } from "yaml";
-import type { CasesRule, Condition, FieldType, Model } from "../model/schema.js";
+import type { CasesRuleFile, ConditionFile, FieldType, ModelFile } from "../model/format.js";
 import type { Scorecard, ScorecardBin, ScorecardFeature } from "./scorecard.js";
 
 export interface ScorecardModelOptions {
@@ -46,7 +46,7 @@ function ruleIds(features: readonly ScorecardFeature[]): string[] {
   });
 }
 
-function numericCases(field: string, bins: ScorecardBin[]): CasesRule["cases"] {
+function numericCases(field: string, bins: ScorecardBin[]): CasesRuleFile["cases"] {
   const ranges = bins.filter((bin) => bin.kind === "range");
   if (ranges.length === 1) {
     // One range: any number. The condition language has no "is a number", so say it in two halves.
@@ -63,12 +63,12 @@ function numericCases(field: string, bins: ScorecardBin[]): CasesRule["cases"] {
     ];
   }
   return ranges.map((bin) => {
-    const when: Condition = bin.upper !== null ? { field, lt: bin.upper } : { field, gte: bin.lower! };
+    const when: ConditionFile = bin.upper !== null ? { field, lt: bin.upper } : { field, gte: bin.lower! };
     return { when, points: bin.points };
   });
 }
 
-function missingCondition(field: string, tokens: readonly string[]): Condition {
+function missingCondition(field: string, tokens: readonly string[]): ConditionFile {
   if (tokens.length === 0) return { field, present: false };
   return {
     any: [
@@ -82,11 +82,11 @@ function categoricalCases(
   field: string,
   bins: ScorecardBin[],
   tokens: readonly string[],
-): CasesRule["cases"] {
-  const cases: CasesRule["cases"] = [];
+): CasesRuleFile["cases"] {
+  const cases: CasesRuleFile["cases"] = [];
   for (const bin of bins) {
     if (bin.kind === "levels") {
-      const when: Condition =
+      const when: ConditionFile =
         bin.levels.length === 1
           ? { field, equals: bin.levels[0], caseSensitive: true }
           : { field, in: bin.levels, caseSensitive: true };
@@ -97,7 +97,7 @@ function categoricalCases(
   return cases;
 }
 
-function featureRule(feature: ScorecardFeature, id: string, tokens: readonly string[]): CasesRule {
+function featureRule(feature: ScorecardFeature, id: string, tokens: readonly string[]): CasesRuleFile {
   const field = fieldPath(feature.feature);
   const pointsOf = (kind: ScorecardBin["kind"]) => feature.bins.find((bin) => bin.kind === kind)?.points ?? 0;
   const numeric = feature.type === "numeric";
@@ -111,8 +111,8 @@ function featureRule(feature: ScorecardFeature, id: string, tokens: readonly str
   };
 }
 
-/** The scorecard as a Leadscore model (features whose points are all 0 are left out). */
-export function scorecardToModel(card: Scorecard, options: ScorecardModelOptions = {}): Model {
+/** The scorecard as a Leadscore model file (features whose points are all 0 are left out). */
+export function scorecardToModel(card: Scorecard, options: ScorecardModelOptions = {}): ModelFile {
   const tokens = options.missingTokens ?? [];
   const kept = card.features.filter((feature) => feature.maxPoints > 0);
   const ids = ruleIds(kept);

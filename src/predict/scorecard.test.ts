@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Random } from "../demo/random.js";
 import { evaluate } from "../engine/index.js";
 import { parseModel } from "../model/parse.js";
+import { Random } from "../random/random.js";
 import type { Dataset } from "./dataset.js";
 import { sigmoid } from "./logistic.js";
 import { rocAuc } from "./metrics.js";

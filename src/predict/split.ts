@@ -4,7 +4,7 @@
  * back in ascending order, so `takeRows` keeps the table's order; the same seed gives the same
  * split on every machine.
  */
-import { Random } from "../demo/random.js";
+import { Random } from "../random/random.js";
 import { DataError } from "./raw-table.js";
 
 export interface Split {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { syntheticLeads } from "../../bench/predict-data.js";
-import { Random } from "../demo/random.js";
+import { Random } from "../random/random.js";
 import type { Dataset } from "./dataset.js";
 import { trainGbdt } from "./gbdt/boosting.js";
 import { type CompiledGbdt, compileGbdt, goesLeft, NODE_LEAF, predictRawCompiled } from "./gbdt/predict.js";

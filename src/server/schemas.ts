@@ -226,6 +226,11 @@ const ledgerLineSchema = z.object({
   dimension: z.string(),
   ruleId: z.string(),
   kind: z.string(),
+  label: z
+    .string()
+    .describe(
+      "What the line means, for people: the rule's label in the model, or a description generated from the rule.",
+    ),
   points: z.number(),
   basePoints: z.number(),
   decayedPoints: z.number(),

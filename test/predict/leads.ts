@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { Random } from "../../src/demo/random.js";
 import type { Dataset, FeatureColumn } from "../../src/predict/dataset.js";
+import { Random } from "../../src/random/random.js";
 import { ROOT } from "../helpers/cli.js";
 
 export const LEADS_CSV = join(ROOT, "../shared/data/x-education-leads/Leads.csv");

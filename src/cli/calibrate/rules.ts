@@ -28,7 +28,7 @@ function bandedRule(
 ): BandedRule {
   let bands: RuleBands;
   let label: string;
-  if ("aggregate" in rule) {
+  if (rule.kind === "aggregate") {
     bands = { kind: "aggregate", bands: rule.bands, integer: rule.aggregate === "count" };
     const what =
       rule.aggregate === "daysSinceLast"
@@ -56,7 +56,7 @@ export function bandedRules(model: Model): BandedRule[] {
   const rules: BandedRule[] = [];
   model.dimensions.forEach((dimension, d) => {
     dimension.rules.forEach((rule, r) => {
-      if ("aggregate" in rule || "recency" in rule)
+      if (rule.kind === "aggregate" || rule.kind === "recency")
         rules.push(bandedRule(rule, dimension.id, ["dimensions", d, "rules", r]));
     });
   });

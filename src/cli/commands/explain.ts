@@ -15,7 +15,9 @@ interface ExplainOptions extends InputOptions {
 export function register(program: Command): void {
   program
     .command("explain")
-    .description("Show why one contact has its score: every point, its reason and its evidence.")
+    .description(
+      "Show why one contact has its score: every point, its rule's label, its reason and its evidence.",
+    )
     .requiredOption("--model <file>", "model file (YAML or JSON)")
     .requiredOption("--contacts <file>", "contacts (.csv, .jsonl or .ndjson)")
     .requiredOption("--contact <id>", "id of the contact to explain")

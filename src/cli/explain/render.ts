@@ -1,6 +1,7 @@
 /**
  * The ledger of one contact as a salesperson reads it: the verdict first, then every point
- * with its reason and evidence, dimension by dimension, then how the dimensions make the total.
+ * with its rule's label (or description) and the reason under it, and the evidence, dimension by
+ * dimension, then how the dimensions make the total.
  * Disqualifications stand apart, in red.
  */
 import pc from "picocolors";
@@ -82,22 +83,26 @@ function evidence(line: LedgerLine): string[] {
   return out;
 }
 
-function ruleDescriptions(model: Model): Map<string, string> {
-  const descriptions = new Map<string, string>();
+/** What each rule means in words, where the model says it: its label, else its description. */
+function ruleHeadlines(model: Model): Map<string, string> {
+  const headlines = new Map<string, string>();
   for (const dimension of model.dimensions)
-    for (const rule of dimension.rules) if (rule.description) descriptions.set(rule.id, rule.description);
-  return descriptions;
+    for (const rule of dimension.rules) {
+      const headline = rule.label ?? rule.description;
+      if (headline) headlines.set(rule.id, headline);
+    }
+  return headlines;
 }
 
 function dimensionSection(view: ExplainView, id: string, width: number): string[] {
   const dimension = view.model.dimensions.find((d) => d.id === id);
-  const descriptions = ruleDescriptions(view.model);
+  const headlines = ruleHeadlines(view.model);
   const lines = ["", pc.bold(`${dimension?.label ?? id}  ${view.result.dimensions[id]}`)];
   const ledger = (view.result.ledger ?? []).filter((line) => line.dimension === id);
   if (ledger.length === 0) lines.push(pc.dim("  no points"));
   for (const line of ledger) {
     const points = signed(line.points).padStart(width);
-    const described = descriptions.get(line.ruleId);
+    const described = headlines.get(line.ruleId);
     const reason = line.kind === "clamp" ? pc.yellow(line.reason) : (described ?? line.reason);
     lines.push(`  ${points}  ${reason}  ${pc.dim(`[${line.ruleId}]`)}`);
     const indent = " ".repeat(width + 4);

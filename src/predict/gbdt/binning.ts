@@ -7,7 +7,7 @@
  * category seen in the whole training table, in level order.
  */
 
-import { Random } from "../../demo/random.js";
+import { Random } from "../../random/random.js";
 import type { Dataset, FeatureColumn } from "../dataset.js";
 
 export const MISSING_BIN = 255;

@@ -6,7 +6,7 @@
  * iterations (the trees of those iterations stay, as in scikit-learn).
  */
 
-import { Random } from "../../demo/random.js";
+import { Random } from "../../random/random.js";
 import type { Dataset } from "../dataset.js";
 import { type BinMapper, binRows, fitBinMapper, MISSING_BIN, missingFlags } from "./binning.js";
 import { type BinnedNode, TreeGrower } from "./grower.js";

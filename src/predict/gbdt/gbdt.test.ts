@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Random } from "../../demo/random.js";
+import { Random } from "../../random/random.js";
 import { type Dataset, takeRows } from "../dataset.js";
 import { shouldStop, stratifiedSplit } from "./boosting.js";
 import {

@@ -1,5 +1,7 @@
 /**
- * Seeded pseudo-random numbers for the demo data set.
+ * Seeded pseudo-random numbers, for the demo data set and for the predictive models (training
+ * and validation splits, samples of rows for binning): the same seed gives the same numbers on
+ * every platform. Pure: no I/O, no clock.
  *
  * The generator is xoshiro128** (Blackman and Vigna, 2018): 128 bits of state, period
  * 2^128 - 1, good statistical quality, and only 32-bit integer operations, which JavaScript
