@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Analyzer } from "../src/analytics/analyze.js";
 import type { Outcome } from "../src/analytics/conversion.js";
 import { adviseThreshold } from "../src/analytics/thresholds.js";
-import { Random, sigmoid } from "../src/demo/random.js";
+import { Random, sigmoid } from "../src/random/random.js";
 import { bandOf } from "../src/engine/thresholds.js";
 import type { LedgerLine, ScoreResult, Temperature } from "../src/engine/types.js";
 import { parseModel } from "../src/model/parse.js";
@@ -60,6 +60,7 @@ function makeContact(
       basePoints: points,
       decayedPoints: points,
       reason: "",
+      label: rule.id,
     });
   }
   const fit = clamp(sums.fit);

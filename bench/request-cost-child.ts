@@ -93,22 +93,28 @@ async function sendPrepared(all: string[]): Promise<void> {
 const batches = Number(batchesArg);
 await send(Number(warmupArg));
 const bodies = Array.from({ length: batches }, body);
+// Sampling records stacks, which counted instructions would include: request-instructions.sh
+// turns it off.
+const sampleHeap = process.env.REQUEST_COST_HEAP !== "off";
 const session = new Session();
 session.connect();
-await session.post("HeapProfiler.startSampling", {
-  samplingInterval: 4096,
-  includeObjectsCollectedByMajorGC: true,
-  includeObjectsCollectedByMinorGC: true,
-});
+if (sampleHeap)
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
 const cpuBefore = process.cpuUsage();
 await sendPrepared(bodies);
 const cpu = process.cpuUsage(cpuBefore);
-const { profile } = await session.post("HeapProfiler.stopSampling");
+const allocated = sampleHeap
+  ? totalBytes((await session.post("HeapProfiler.stopSampling")).profile.head as SamplingNode)
+  : Number.NaN;
 session.disconnect();
 process.stdout.write(
   `${JSON.stringify({
     cpuMicrosPerBatch: (cpu.user + cpu.system) / batches,
-    allocatedKiBPerBatch: totalBytes(profile.head as SamplingNode) / batches / 1024,
+    allocatedKiBPerBatch: allocated / batches / 1024,
   })}\n`,
 );
 await app.close();

@@ -5,11 +5,11 @@
 # Usage: bash bench/request-instructions.sh <checkout with dist/ built> (after npm run prebench)
 set -euo pipefail
 checkout=$(cd "${1:?a checkout}" && pwd)
-child="$(dirname "$0")/../build-bench/bench/request-cost-child.js"
+child="${REQUEST_COST_CHILD:-$(dirname "$0")/../build-bench/bench/request-cost-child.js}"
 count() {
   local log
   log=$(mktemp)
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null node --single-threaded "$child" "$checkout" 100 "$1" >/dev/null 2>"$log"
+  REQUEST_COST_HEAP=off valgrind --tool=callgrind --callgrind-out-file=/dev/null node --single-threaded "$child" "$checkout" 100 "$1" >/dev/null 2>"$log"
   grep -o 'Collected : [0-9]*' "$log" | grep -o '[0-9]*$'
   rm -f "$log"
 }

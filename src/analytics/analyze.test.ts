@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../demo/generator.js";
-import { Random } from "../demo/random.js";
+import { Random } from "../random/random.js";
 import type { DemoCompany } from "../demo/types.js";
 import { compileModel } from "../engine/index.js";
 import { parseModel } from "../model/parse.js";
