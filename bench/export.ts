@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ModelRegistry } from "../src/service/models.js";
-import { type RankedPlan, RankedScores } from "../src/service/ranked.js";
+import { ModelRegistry } from "../src/service/models/models.js";
+import { type RankedPlan, RankedScores } from "../src/service/scores/ranked.js";
 import { openDatabase } from "../src/store/database.js";
 
 export interface ExportRun {

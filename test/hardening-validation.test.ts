@@ -14,7 +14,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
 import { startServer } from "../src/server/start.js";
-import { createApiKey } from "../src/service/api-keys.js";
+import { createApiKey } from "../src/service/api-keys/api-keys.js";
 import { loadConfig } from "../src/service/config.js";
 import { ROOT, Workspace } from "./helpers/cli.js";
 import { send } from "./helpers/http.js";

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScoringEvent } from "../src/engine/index.js";
 import { readTemplate } from "../src/model/template-files.js";
-import { planScores, planStillValid } from "../src/service/score-contacts.js";
+import { planScores, planStillValid } from "../src/service/scoring/score-contacts.js";
 import { scoringStore } from "../src/store/scoring-store.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 

@@ -13,7 +13,7 @@ import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
-import { ScoringThread } from "../src/service/scoring-thread.js";
+import { ScoringThread } from "../src/service/scoring/scoring-thread.js";
 import { openDatabase } from "../src/store/database.js";
 import { checkConsistency } from "./helpers/consistency.js";
 import { EventLedger, randomGenerator, sendUntil } from "./helpers/event-load.js";

@@ -4,8 +4,8 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
-import { RequestError } from "../service/errors.js";
 import type { ScoringService } from "../service/service.js";
+import { RequestError } from "../service/shared/errors.js";
 import { gate, keyOf } from "./auth.js";
 import {
   BODY_KEY_LIMIT_BYTES,

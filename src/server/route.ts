@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { allows, type Scope, scopesAllowing } from "../service/api-keys.js";
-import { type FieldIssue, RequestError } from "../service/errors.js";
+import { allows, type Scope, scopesAllowing } from "../service/api-keys/api-keys.js";
+import { type FieldIssue, RequestError } from "../service/shared/errors.js";
 import type { BodySize } from "./body.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

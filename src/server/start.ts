@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { createApiKey } from "../service/api-keys.js";
+import { createApiKey } from "../service/api-keys/api-keys.js";
 import type { ServiceConfig } from "../service/config.js";
 import { seedDemo } from "../service/demo-seed.js";
 import { ScoringService } from "../service/service.js";

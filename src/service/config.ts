@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { allowEntryProblem } from "../alerts/targets.js";
 import { parseTimestamp } from "../io/timestamps.js";
+import { allowEntryProblem } from "./alerts/targets.js";
 
 export const configSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(8080).describe("HTTP port (0 picks a free one)."),

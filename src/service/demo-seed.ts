@@ -5,9 +5,9 @@
 import { generateDemo } from "../demo/generator.js";
 import type { DemoContact } from "../demo/types.js";
 import { readTemplate } from "../model/template-files.js";
-import type { ContactUpdate } from "./contacts.js";
-import type { IncomingEvent } from "./ingest.js";
-import { countContacts } from "./passes.js";
+import type { ContactUpdate } from "./contacts/contacts.js";
+import type { IncomingEvent } from "./ingest/ingest.js";
+import { countContacts } from "./scoring/passes.js";
 import type { ScoringService } from "./service.js";
 
 export interface SeedSummary {

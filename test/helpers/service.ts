@@ -10,7 +10,7 @@ import pg from "pg";
 import pino from "pino";
 import { expect } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/start.js";
-import { createApiKey, type Scope } from "../../src/service/api-keys.js";
+import { createApiKey, type Scope } from "../../src/service/api-keys/api-keys.js";
 import { loadConfig, type ServiceConfig } from "../../src/service/config.js";
 import { send } from "./http.js";
 

@@ -3,9 +3,9 @@
  * database (a running service's delivery worker picks replayed rows up within its poll interval).
  */
 import type { Command } from "commander";
-import { Alerts, DELIVERY_STATUSES, type DeliveryView } from "../../alerts/alerts.js";
+import { Alerts, DELIVERY_STATUSES, type DeliveryView } from "../../service/alerts/alerts.js";
 import { ConfigError, loadConfig } from "../../service/config.js";
-import { RequestError } from "../../service/errors.js";
+import { RequestError } from "../../service/shared/errors.js";
 import { type Database, openDatabase } from "../../store/database.js";
 import { UserError } from "../errors.js";
 

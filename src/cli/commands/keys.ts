@@ -7,7 +7,7 @@ import {
   revokeApiKey,
   SCOPE_DESCRIPTIONS,
   SCOPES,
-} from "../../service/api-keys.js";
+} from "../../service/api-keys/api-keys.js";
 import { ConfigError, loadConfig } from "../../service/config.js";
 import { type Database, openDatabase } from "../../store/database.js";
 import { UserError } from "../errors.js";

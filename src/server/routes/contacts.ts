@@ -1,8 +1,8 @@
 /** Contacts and companies: upsert, read, merge; a contact's scores and history. */
 import { z } from "zod";
-import type { ContactUpdate } from "../../service/contacts.js";
-import { RequestError } from "../../service/errors.js";
-import { listMergeCandidates } from "../../service/merge-candidates.js";
+import type { ContactUpdate } from "../../service/contacts/contacts.js";
+import { listMergeCandidates } from "../../service/contacts/merge-candidates.js";
+import { RequestError } from "../../service/shared/errors.js";
 import { queryBoolean } from "../route.js";
 import {
   contactParams,

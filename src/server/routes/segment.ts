@@ -2,15 +2,15 @@
  * Segment-compatible ingestion (the HTTP tracking API's shapes), so Segment's and RudderStack's
  * SDKs can send to Leadscore unchanged: POST /v1/batch, /v1/identify, /v1/track, /v1/page,
  * /v1/screen, /v1/group, /v1/alias, with the write key in Basic auth or the body. The mapping
- * is service/segment.ts; here the messages are validated (all or nothing: a bad message gets a
+ * is service/segment/segment.ts; here the messages are validated (all or nothing: a bad message gets a
  * 400 naming it, batch[3].messageId, and nothing is written), then applied in order. Events go
  * through the ingestor (idempotent by messageId, durable before the answer); each step is
  * idempotent, so an SDK's retry of a batch that failed half way counts nothing twice.
  */
 import { z } from "zod";
-import { allows, type Scope } from "../../service/api-keys.js";
-import type { ContactView } from "../../service/contacts.js";
-import { type MergeReason, recordMergeCandidate } from "../../service/merge-candidates.js";
+import { allows, type Scope } from "../../service/api-keys/api-keys.js";
+import type { ContactView } from "../../service/contacts/contacts.js";
+import { type MergeReason, recordMergeCandidate } from "../../service/contacts/merge-candidates.js";
 import {
   anonymousContactId,
   contactIdOf,
@@ -24,7 +24,7 @@ import {
   type SegmentMessage,
   type SegmentStep,
   type SegmentType,
-} from "../../service/segment.js";
+} from "../../service/segment/segment.js";
 import type { ScoringService } from "../../service/service.js";
 import { limitProblem } from "../input-limits.js";
 import {
