@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/store/database.js";
 import { type ScoringStore, scoringStore } from "../src/store/scoring-store.js";
+import { Store } from "../src/store/store.js";
 import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -208,6 +209,86 @@ for (const backend of BACKENDS) {
           { id: "co1", properties: '{"industry":"saas"}' },
         ]);
       });
+    });
+
+    it("keeps API keys by hash, lists them without it, and revokes an active one once", async () => {
+      const store = new Store(database);
+      await store.apiKeys.insert({
+        id: "k1",
+        name: "crm",
+        scope: "write",
+        hash: "h1",
+        created_ms: T0,
+        revoked_ms: null,
+      });
+      await store.apiKeys.insert({
+        id: "k2",
+        name: "site",
+        scope: "ingest",
+        hash: "h2",
+        created_ms: T0 + 1,
+        revoked_ms: null,
+      });
+      expect(await store.apiKeys.activeScope("h1")).toBe("write");
+      expect(await store.apiKeys.revoke("k1", T0 + HOUR)).toBe(true);
+      expect(await store.apiKeys.revoke("k1", T0 + 2 * HOUR)).toBe(false);
+      expect(await store.apiKeys.activeScope("h1")).toBeUndefined();
+      expect(await store.apiKeys.list()).toEqual([
+        { id: "k1", name: "crm", scope: "write", created_ms: T0, revoked_ms: T0 + HOUR },
+        { id: "k2", name: "site", scope: "ingest", created_ms: T0 + 1, revoked_ms: null },
+      ]);
+    });
+
+    it("records a merge candidate once, lists open ones and settles them", async () => {
+      const store = new Store(database);
+      await store.transaction((tx) =>
+        tx.scoring.insertMissingContacts([contactRow("a", null, T0), contactRow("b", null, T0)]),
+      );
+      const row = {
+        survivor_id: "a",
+        merged_id: "b",
+        reason: "email",
+        email: "x@example.com",
+        created_ms: T0,
+      };
+      await store.mergeCandidates.record(row);
+      await store.mergeCandidates.record({ ...row, created_ms: T0 + HOUR });
+      expect(await store.mergeCandidates.open(10)).toEqual([row]);
+      await store.mergeCandidates.settle("b");
+      expect(await store.mergeCandidates.open(10)).toEqual([]);
+    });
+
+    it("counts contacts and events by type, and reads published models", async () => {
+      const store = new Store(database);
+      await store.transaction(async (tx) => {
+        await tx.scoring.insertMissingContacts([contactRow("c1", null, T0)]);
+        await tx.scoring.insertQueuedEvents(
+          ["page_view", "signup", "page_view"].map((type, i) => ({
+            event_id: `e${i}`,
+            contact_id: "c1",
+            type,
+            time_ms: T0,
+            properties: "{}",
+            received_ms: T0,
+          })),
+        );
+      });
+      await database.db
+        .insertInto("models")
+        .values({ key: "m", version: 1, name: "M", source: "yaml", created_ms: T0 })
+        .execute();
+      await database.db
+        .insertInto("model_heads")
+        .values({ key: "m", version: 1, published_ms: T0 })
+        .execute();
+      expect(await store.countContacts()).toBe(1);
+      expect(await store.eventTypeCounts()).toEqual([
+        { type: "page_view", events: 2 },
+        { type: "signup", events: 1 },
+      ]);
+      expect(await store.models.published()).toEqual([{ key: "m", version: 1 }]);
+      expect(await store.models.source("m", 1)).toBe("yaml");
+      expect(await store.models.source("m", 2)).toBeUndefined();
     });
   });
 }

@@ -7,7 +7,6 @@ import type { DemoContact } from "../demo/types.js";
 import { readTemplate } from "../model/template-files.js";
 import type { ContactUpdate } from "./contacts/contacts.js";
 import type { IncomingEvent } from "./ingest/ingest.js";
-import { countContacts } from "./scoring/passes.js";
 import type { ScoringService } from "./service.js";
 
 export interface SeedSummary {
@@ -31,7 +30,7 @@ export async function seedDemo(
   service: ScoringService,
   options: { contacts: number; seed: number; onProgress?: (events: number) => void },
 ): Promise<SeedSummary> {
-  if ((await countContacts(service.db)) > 0) return { seeded: false, contacts: 0, events: 0 };
+  if ((await service.store.countContacts()) > 0) return { seeded: false, contacts: 0, events: 0 };
   const version = await service.publishing.upload("b2b", await readTemplate("b2b"));
   await service.publishing.publish(version.key, version.version);
   await service.publishing.idle();

@@ -3,12 +3,12 @@
  * decay pass, wired together. The HTTP layer (server/) and the CLI both use it.
  */
 import { dirname, join } from "node:path";
-import { sql } from "kysely";
 import type { Logger } from "pino";
 import { DAY_MS } from "../engine/finalize.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpointer.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { sqliteStoreOf } from "../store/scoring-store.js";
+import { Store } from "../store/store.js";
 import { Alerts } from "./alerts/alerts.js";
 import { DeliveryWorker } from "./alerts/delivery.js";
 import { smtpSender } from "./alerts/email.js";
@@ -41,6 +41,8 @@ const savedEventIdsFile = (sqlite: { name: string }) => join(dirname(sqlite.name
 
 export class ScoringService {
   readonly models = new ModelRegistry();
+  /** The queries of every feature (store/store.ts). */
+  readonly store: Store;
   readonly ingestor: EventIngestor;
   readonly scorer: QueueScorer;
   readonly contacts: ContactStore;
@@ -66,6 +68,7 @@ export class ScoringService {
     readonly clock: () => number,
   ) {
     const { db, dialect } = database;
+    this.store = new Store(database);
     const scorerOptions: ScorerOptions = {
       enabled: config.scoring,
       // At most: under load a pass takes what gathered since the last one, and the more events
@@ -113,10 +116,10 @@ export class ScoringService {
       this.scorer.kick(),
     );
     this.contacts = new ContactStore(database, this.models, clock);
-    this.eventTypes = new EventTypes(database, this.models);
+    this.eventTypes = new EventTypes(this.store, this.models, clock);
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
-    this.keys = new KeyChecker(db);
+    this.keys = new KeyChecker(this.store.apiKeys, clock);
     const allowedTargets = allowListOf(config.webhookAllowedTargets);
     this.delivery = new DeliveryWorker(
       database,
@@ -196,10 +199,8 @@ export class ScoringService {
    * else would tell.
    */
   private async warnWithoutAutovacuum(): Promise<void> {
-    if (this.database.dialect !== "postgres") return;
     try {
-      const setting = await sql<{ autovacuum: string }>`show autovacuum`.execute(this.database.db);
-      if (setting.rows[0]?.autovacuum === "off")
+      if (await this.store.autovacuumOff())
         this.log.warn(
           "PostgreSQL's autovacuum is off: the tables Leadscore rewrites (scores, contact states, the score queue) will bloat and slow down; turn it on, or run VACUUM ANALYZE regularly",
         );

@@ -1,5 +1,5 @@
 /** Row locks on contacts, taken by every transaction that changes a contact's scores or merges it. */
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Dialect } from "./database.js";
 import { anyOf } from "./pg-bulk.js";
 import { chunks } from "./rows.js";
@@ -12,7 +12,7 @@ import type { Tables } from "./tables.js";
  * merged contact, takes `delete` (FOR UPDATE): it waits for those ingests, and they for it.
  */
 export async function lockContacts(
-  tx: Transaction<Tables>,
+  tx: Kysely<Tables>,
   dialect: Dialect,
   ids: readonly string[],
   purpose: "write" | "delete" = "write",

@@ -112,7 +112,8 @@ export async function startTestService(
     demo: options.demo,
     clock: options.clock,
   });
-  const keyOf = async (scope: Scope) => (await createApiKey(server.service.db, `test ${scope}`, scope)).key;
+  const keyOf = async (scope: Scope) =>
+    (await createApiKey(server.service.store.apiKeys, `test ${scope}`, scope, Date.now())).key;
   const [adminKey, writeKey, ingestKey, readKey] = [
     await keyOf("admin"),
     await keyOf("write"),

@@ -119,7 +119,9 @@ export function registerContactRoutes({ table, service, inputs }: RouteContext):
         }),
       },
     },
-    handler: async ({ query }) => ({ candidates: await listMergeCandidates(service.db, query.limit) }),
+    handler: async ({ query }) => ({
+      candidates: await listMergeCandidates(service.store.mergeCandidates, query.limit),
+    }),
   });
   table.add({
     method: "GET",

@@ -276,7 +276,7 @@ async function mergeInto(
     if (!found || found.id !== candidate || found.id === survivor.id) continue;
     if (!mergesKnownContacts && !isAnonymousContact(candidate)) {
       await recordMergeCandidate(
-        service.db,
+        service.store.mergeCandidates,
         { survivorId: survivor.id, mergedId: candidate, reason },
         service.clock(),
       );
@@ -320,7 +320,7 @@ async function applyIdentify(
   if (emailOwner) {
     const [survivorId, mergedId] = step.anonymous ? [emailOwner.id, contact.id] : [contact.id, emailOwner.id];
     await recordMergeCandidate(
-      service.db,
+      service.store.mergeCandidates,
       { survivorId, mergedId, reason: "email", email: emailOwner.email ?? undefined },
       service.clock(),
     );

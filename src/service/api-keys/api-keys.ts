@@ -3,8 +3,6 @@
  * stored (the secret has 192 random bits, so a fast hash is enough: nothing to brute-force).
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { Tables } from "../../store/tables.js";
 
 /**
  * ingest: events and the Segment-spec calls (the key a website or app embeds); read: scores,
@@ -56,27 +54,37 @@ export function scopesAllowing(needed: Scope): Scope[] {
   return SCOPES.filter((scope) => allows(scope, needed));
 }
 
+/** The store port of API keys: what this feature asks of the database (store/api-keys.ts). */
+export interface ApiKeyStore {
+  insert(row: {
+    id: string;
+    name: string;
+    scope: string;
+    hash: string;
+    created_ms: number;
+    revoked_ms: number | null;
+  }): Promise<void>;
+  list(): Promise<
+    Array<{ id: string; name: string; scope: string; created_ms: number; revoked_ms: number | null }>
+  >;
+  revoke(id: string, nowMs: number): Promise<boolean>;
+  activeScope(hash: string): Promise<string | undefined>;
+}
+
 export async function createApiKey(
-  db: Kysely<Tables>,
+  store: ApiKeyStore,
   name: string,
   scope: Scope,
+  nowMs: number,
 ): Promise<{ key: string; info: ApiKeyInfo }> {
   const id = randomBytes(6).toString("hex");
   const key = `lsk_${id}_${randomBytes(24).toString("base64url")}`;
-  const created_ms = Date.now();
-  await db
-    .insertInto("api_keys")
-    .values({ id, name, scope, hash: hashKey(key), created_ms, revoked_ms: null })
-    .execute();
-  return { key, info: { id, name, scope, createdAt: new Date(created_ms).toISOString(), revokedAt: null } };
+  await store.insert({ id, name, scope, hash: hashKey(key), created_ms: nowMs, revoked_ms: null });
+  return { key, info: { id, name, scope, createdAt: new Date(nowMs).toISOString(), revokedAt: null } };
 }
 
-export async function listApiKeys(db: Kysely<Tables>): Promise<ApiKeyInfo[]> {
-  const rows = await db
-    .selectFrom("api_keys")
-    .select(["id", "name", "scope", "created_ms", "revoked_ms"])
-    .orderBy("created_ms")
-    .execute();
+export async function listApiKeys(store: ApiKeyStore): Promise<ApiKeyInfo[]> {
+  const rows = await store.list();
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -86,14 +94,8 @@ export async function listApiKeys(db: Kysely<Tables>): Promise<ApiKeyInfo[]> {
   }));
 }
 
-export async function revokeApiKey(db: Kysely<Tables>, id: string): Promise<boolean> {
-  const result = await db
-    .updateTable("api_keys")
-    .set({ revoked_ms: Date.now() })
-    .where("id", "=", id)
-    .where("revoked_ms", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export function revokeApiKey(store: ApiKeyStore, id: string, nowMs: number): Promise<boolean> {
+  return store.revoke(id, nowMs);
 }
 
 /** Looks keys up by hash, remembering answers briefly so ingest does not query per request. */
@@ -101,23 +103,19 @@ export class KeyChecker {
   private readonly cache = new Map<string, { scope: Scope | null; until: number }>();
 
   constructor(
-    private readonly db: Kysely<Tables>,
+    private readonly store: ApiKeyStore,
+    private readonly clock: () => number,
     private readonly ttlMs = 10_000,
   ) {}
 
   async scopeOf(key: string): Promise<Scope | null> {
     const hash = hashKey(key);
-    const now = Date.now();
+    const now = this.clock();
     const hit = this.cache.get(hash);
     if (hit && hit.until > now) return hit.scope;
-    const row = await this.db
-      .selectFrom("api_keys")
-      .select("scope")
-      .where("hash", "=", hash)
-      .where("revoked_ms", "is", null)
-      .executeTakeFirst();
+    const stored = await this.store.activeScope(hash);
     // A scope this version does not know (a newer one's key) gives no access rather than a guess.
-    const scope = row && isScope(row.scope) ? row.scope : null;
+    const scope = stored !== undefined && isScope(stored) ? stored : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { scope, until: now + this.ttlMs });
     return scope;

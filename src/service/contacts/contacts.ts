@@ -9,6 +9,8 @@ import { retriedTransaction } from "../../store/conflicts.js";
 import { moveEvents } from "../../store/contact-events.js";
 import type { Database } from "../../store/database.js";
 import { lockContacts } from "../../store/locks.js";
+import { MergeCandidateQueries } from "../../store/merge-candidates.js";
+import { ModelQueries } from "../../store/models.js";
 import { chunks, scoringStore } from "../../store/scoring-store.js";
 import type { Tables } from "../../store/tables.js";
 import { type ContactRef, normaliseEmail, resolveContacts } from "../identity/identity.js";
@@ -83,7 +85,7 @@ export class ContactStore {
         });
         const rows = [...current.values()];
         await store.updateContacts(rows);
-        const models = await this.models.active(tx);
+        const models = await this.models.active(new ModelQueries(tx));
         await scoreContacts(
           store,
           models,
@@ -141,7 +143,7 @@ export class ContactStore {
           )
           .execute();
       }
-      const models = await this.models.active(tx);
+      const models = await this.models.active(new ModelQueries(tx));
       const counts = new Map<string, number>();
       for (const companyId of ids) {
         const contacts = await tx
@@ -261,9 +263,9 @@ export class ContactStore {
         .values({ alias_id: mergedId, contact_id: survivorId, merged_ms: nowMs })
         .execute();
       await tx.deleteFrom("scores").where("contact_id", "=", mergedId).execute();
-      await settleMergeCandidates(tx, mergedId);
+      await settleMergeCandidates(new MergeCandidateQueries(tx), mergedId);
       await tx.deleteFrom("contact_states").where("contact_id", "in", [mergedId, survivorId]).execute();
-      const models = await this.models.active(tx);
+      const models = await this.models.active(new ModelQueries(tx));
       await scoreContacts(
         scoringStore(this.database, tx),
         models,

@@ -3,10 +3,8 @@
  * ingest answer names them, a counter counts them (no type label: its values are the clients'),
  * and `list` tells, per type seen, which published models score it.
  */
-import { sql } from "kysely";
 import type { Evaluator } from "../../engine/api.js";
-import type { Database } from "../../store/database.js";
-import type { ModelRegistry } from "../models/models.js";
+import type { ModelRegistry, ModelStore } from "../models/models.js";
 
 interface PublishedTypes {
   models: Array<{ key: string; version: number; evaluator: Evaluator }>;
@@ -19,6 +17,13 @@ export interface EventTypeUse {
   scoredBy: Array<{ key: string; version: number }>;
 }
 
+/** The store port of event types: the published models, and the types stored. */
+export interface EventTypeStore {
+  readonly models: ModelStore;
+  /** Every event type stored, with its number of events, by type. */
+  eventTypeCounts(): Promise<Array<{ type: string; events: number }>>;
+}
+
 /** How long the published models' types are reused before being read again. */
 const REFRESH_MS = 1000;
 
@@ -28,8 +33,9 @@ export class EventTypes {
   private published: PublishedTypes | undefined;
 
   constructor(
-    private readonly database: Database,
+    private readonly store: EventTypeStore,
     private readonly models: ModelRegistry,
+    private readonly clock: () => number,
   ) {}
 
   /**
@@ -51,15 +57,10 @@ export class EventTypes {
   /** Every type stored, with its number of events and the published models that score it. */
   async list(): Promise<EventTypeUse[]> {
     const models = (await this.publishedTypes(true)).models;
-    const rows = await this.database.db
-      .selectFrom("events")
-      .select(["type", sql<number | string>`count(*)`.as("events")])
-      .groupBy("type")
-      .orderBy("type")
-      .execute();
+    const rows = await this.store.eventTypeCounts();
     return rows.map((row) => ({
       type: row.type,
-      events: Number(row.events),
+      events: row.events,
       scoredBy: models
         .filter((model) => model.evaluator.countsEventType(row.type))
         .map(({ key, version }) => ({ key, version })),
@@ -67,9 +68,9 @@ export class EventTypes {
   }
 
   private async publishedTypes(fresh = false): Promise<PublishedTypes> {
-    const now = Date.now();
+    const now = this.clock();
     if (!fresh && this.published && now - this.published.readAtMs < REFRESH_MS) return this.published;
-    const active = await this.models.active(this.database.db);
+    const active = await this.models.active(this.store.models);
     this.published = {
       readAtMs: now,
       models: active.map(({ key, version, evaluator }) => ({ key, version, evaluator })),

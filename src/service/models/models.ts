@@ -4,12 +4,10 @@
  * cached per version; which versions are live is read from the database, so several service
  * processes sharing one PostgreSQL agree.
  */
-import type { Kysely, Transaction } from "kysely";
 import { compileModel, type Evaluator } from "../../engine/index.js";
 import { ModelError } from "../../model/errors.js";
 import { parseModel } from "../../model/parse.js";
 import type { Model } from "../../model/schema.js";
-import type { Tables } from "../../store/tables.js";
 import { RequestError } from "../shared/errors.js";
 
 export interface ActiveModel {
@@ -20,7 +18,13 @@ export interface ActiveModel {
 
 export const MODEL_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-type Db = Kysely<Tables> | Transaction<Tables>;
+/** The store port of the model registry (store/models.ts). */
+export interface ModelStore {
+  /** The published version of each model, in key order. */
+  published(): Promise<Array<{ key: string; version: number }>>;
+  /** The YAML of one version as uploaded; undefined when there is no such version. */
+  source(key: string, version: number): Promise<string | undefined>;
+}
 
 /** Parses a model for upload; a bad one becomes a 422 listing each issue with its line. */
 export function parseUploadedModel(source: string, key: string): Model {
@@ -47,26 +51,21 @@ export class ModelRegistry {
   private readonly compiled = new Map<string, Evaluator>();
 
   /** The published models, in key order, compiled. */
-  async active(db: Db): Promise<ActiveModel[]> {
-    const heads = await db.selectFrom("model_heads").select(["key", "version"]).orderBy("key").execute();
+  async active(store: ModelStore): Promise<ActiveModel[]> {
+    const heads = await store.published();
     const models: ActiveModel[] = [];
     for (const head of heads)
-      models.push({ ...head, evaluator: await this.evaluator(db, head.key, head.version) });
+      models.push({ ...head, evaluator: await this.evaluator(store, head.key, head.version) });
     return models;
   }
 
-  async evaluator(db: Db, key: string, version: number): Promise<Evaluator> {
+  async evaluator(store: ModelStore, key: string, version: number): Promise<Evaluator> {
     const id = `${key}@${version}`;
     const cached = this.compiled.get(id);
     if (cached) return cached;
-    const row = await db
-      .selectFrom("models")
-      .select("source")
-      .where("key", "=", key)
-      .where("version", "=", version)
-      .executeTakeFirst();
-    if (!row) throw new RequestError(404, "not_found", `model ${id} not found`);
-    const evaluator = compileModel(parseModel(row.source, `${id}.yaml`));
+    const source = await store.source(key, version);
+    if (source === undefined) throw new RequestError(404, "not_found", `model ${id} not found`);
+    const evaluator = compileModel(parseModel(source, `${id}.yaml`));
     this.compiled.set(id, evaluator);
     return evaluator;
   }

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type Database, refreshStatistics } from "../../store/database.js";
+import { ModelQueries } from "../../store/models.js";
 import type { Tables } from "../../store/tables.js";
 import { MODEL_KEY, type ModelRegistry, parseUploadedModel } from "../models/models.js";
 import { countContacts, rescoreAll } from "../scoring/passes.js";
@@ -123,7 +124,7 @@ export class Publishing {
 
   /** Makes a version live and starts rescoring every contact in the background. */
   async publish(key: string, version: number): Promise<JobView> {
-    await this.models.evaluator(this.database.db, key, version); // 404 when it does not exist
+    await this.models.evaluator(new ModelQueries(this.database.db), key, version); // 404 when it does not exist
     const now = Date.now();
     const total = await countContacts(this.database.db);
     const id = randomUUID();

@@ -11,6 +11,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { isoTime } from "../../io/timestamps.js";
 import type { Database, Dialect } from "../../store/database.js";
+import { ModelQueries } from "../../store/models.js";
 import type { ScoresTable, Tables } from "../../store/tables.js";
 import type { ActiveModel, ModelRegistry } from "../models/models.js";
 import { RequestError } from "../shared/errors.js";
@@ -246,7 +247,7 @@ export class RankedScores {
   }
 
   private async resolveModel(key: string | undefined): Promise<ActiveModel> {
-    const active = await this.models.active(this.db);
+    const active = await this.models.active(new ModelQueries(this.db));
     const published = active.map((model) => model.key).join(", ");
     if (key !== undefined) {
       const model = active.find((candidate) => candidate.key === key);

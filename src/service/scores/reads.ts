@@ -14,6 +14,7 @@ import {
 } from "../../engine/index.js";
 import { isoTime } from "../../io/timestamps.js";
 import type { Dialect } from "../../store/database.js";
+import { ModelQueries } from "../../store/models.js";
 import type { Tables } from "../../store/tables.js";
 import type { ContactStore, ContactView } from "../contacts/contacts.js";
 import type { ContactRef } from "../identity/identity.js";
@@ -92,7 +93,7 @@ export class ScoreReader {
           .executeTakeFirst()
       : undefined;
     const companyProperties = company ? { ...jsonObject(company.properties), id: company.id } : undefined;
-    let models = await this.models.active(db);
+    let models = await this.models.active(new ModelQueries(db));
     if (options.model) {
       models = models.filter((m) => m.key === options.model);
       if (models.length === 0) throw notFound(`published model ${options.model}`);

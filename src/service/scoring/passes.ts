@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import { retriedTransaction } from "../../store/conflicts.js";
 import type { Database } from "../../store/database.js";
 import { lockContacts } from "../../store/locks.js";
+import { ModelQueries } from "../../store/models.js";
 import { scoringStore } from "../../store/scoring-store.js";
 import type { Tables } from "../../store/tables.js";
 import type { ModelRegistry } from "../models/models.js";
@@ -59,7 +60,7 @@ export async function rescoreAll(
       await lockContacts(tx, database.dialect, ids);
       return scoreContacts(
         scoringStore(database, tx),
-        await models.active(tx),
+        await models.active(new ModelQueries(tx)),
         ids,
         new Map(),
         reason,

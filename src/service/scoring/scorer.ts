@@ -15,6 +15,7 @@ import type { ScoringEvent } from "../../engine/index.js";
 import type { Database } from "../../store/database.js";
 import { lockContacts } from "../../store/locks.js";
 import { withUnsyncedCommits } from "../../store/log-sync.js";
+import { ModelQueries } from "../../store/models.js";
 import { type QueuedEventRow, type ScoringStore, scoringStore } from "../../store/scoring-store.js";
 import type { Tables } from "../../store/tables.js";
 import type { ModelRegistry } from "../models/models.js";
@@ -271,7 +272,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         const counters = await countersIn(tx);
         // A merge since the claim: the events' contacts are read again under the lock.
         if (counters.moves !== movesAtClaim) return undefined;
-        const models = await this.models.active(tx);
+        const models = await this.models.active(new ModelQueries(tx));
         const plan = await planScores(
           scoringStore(database, tx),
           models,
@@ -321,7 +322,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
         // Nothing a plan reads changed since (migration 007's triggers), or what it read
         // is still so, compared row by row.
         (counters.inputs === planned.inputs ||
-          (await planStillValid(store, planned.plan, await this.models.active(tx))))
+          (await planStillValid(store, planned.plan, await this.models.active(new ModelQueries(tx)))))
       ) {
         if (counters.inputs !== planned.inputs) this.stats.rechecked++;
         await writePlan(store, planned.plan, nowMs);
@@ -343,7 +344,7 @@ export class Scorer extends QueueWatcher implements QueueScorer {
     const { byContact, eventIds } = groupByContact(events);
     await scoreContacts(
       store,
-      await this.models.active(tx),
+      await this.models.active(new ModelQueries(tx)),
       [...byContact.keys()].sort(),
       byContact,
       { cause: "event", eventIds },
