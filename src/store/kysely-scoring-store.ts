@@ -3,7 +3,6 @@ import { type Kysely, sql } from "kysely";
 import { anyOf, bulkInsert, type ColumnTypes } from "./pg-bulk.js";
 import { chunks, groupEvents } from "./rows.js";
 import type {
-  ContactRow,
   ContactUpdateRow,
   EventRow,
   HistoryRow,

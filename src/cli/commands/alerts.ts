@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { Alerts, DELIVERY_STATUSES, type DeliveryView } from "../../service/alerts/alerts.js";
 import { ConfigError, loadConfig } from "../../service/config.js";
-import { RequestError } from "../../service/shared/errors.js";
+import { DomainError } from "../../service/shared/errors.js";
 import { type Database, openDatabase } from "../../store/database.js";
 import { UserError } from "../errors.js";
 
@@ -27,7 +27,7 @@ async function withAlerts<T>(options: DbOptions, run: (alerts: Alerts) => Promis
   try {
     return await run(new Alerts(database.db));
   } catch (error) {
-    if (error instanceof RequestError) throw new UserError(error.message);
+    if (error instanceof DomainError) throw new UserError(error.message);
     throw error;
   } finally {
     await database.close();

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ContactUpdate } from "../../service/contacts/contacts.js";
 import { listMergeCandidates } from "../../service/contacts/merge-candidates.js";
-import { RequestError } from "../../service/shared/errors.js";
+import { RequestError } from "../errors.js";
 import { queryBoolean } from "../route.js";
 import {
   contactParams,

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { IncomingEvent, IngestResult } from "../../service/ingest/ingest.js";
 import type { ScoringService } from "../../service/service.js";
-import { RequestError } from "../../service/shared/errors.js";
+import { RequestError } from "../errors.js";
 import { type InputSchemas, ingestResultSchema } from "../schemas.js";
 import type { RouteContext } from "./index.js";
 

@@ -6,7 +6,7 @@
 import type { Kysely } from "kysely";
 import { isoTime } from "../../io/timestamps.js";
 import type { Tables } from "../../store/tables.js";
-import { type FieldIssue, notFound, RequestError } from "../shared/errors.js";
+import { Conflict, type FieldIssue, InvalidDocument, notFound } from "../shared/errors.js";
 import { ALLOW_HINT, hostProblem, NOTHING_ALLOWED, type TargetAllowList } from "./targets.js";
 import { parseTriggerFile, type Trigger, TriggerFileError } from "./triggers.js";
 
@@ -84,8 +84,7 @@ export class Alerts {
       triggers = parseTriggerFile(source).triggers;
     } catch (error) {
       if (!(error instanceof TriggerFileError)) throw error;
-      throw new RequestError(
-        422,
+      throw new InvalidDocument(
         "invalid_triggers",
         `the trigger file is invalid (${error.issues.length} issue${error.issues.length === 1 ? "" : "s"})`,
         error.issues.map((issue) => ({
@@ -96,7 +95,7 @@ export class Alerts {
       );
     }
     const refused = refusedWebhooks(triggers, this.allowedTargets);
-    if (refused.length > 0) throw new RequestError(422, "invalid_triggers", refused[0].message, refused);
+    if (refused.length > 0) throw new InvalidDocument("invalid_triggers", refused[0].message, refused);
     const ids = triggers.map((t) => t.id);
     const created_ms = this.clock();
     for (let attempt = 0; ; attempt++) {
@@ -205,7 +204,7 @@ export class Alerts {
     const replayed = Number(result.numUpdatedRows);
     if (ids !== "all" && ids.length === 1 && replayed === 0) {
       await this.delivery(ids[0]); // 404 when unknown
-      throw new RequestError(409, "not_dead", `delivery ${ids[0]} is not a dead letter`);
+      throw new Conflict("not_dead", `delivery ${ids[0]} is not a dead letter`);
     }
     if (replayed > 0) this.onReplay();
     return { replayed };

@@ -17,7 +17,7 @@ import { type ContactRef, normaliseEmail, resolveContacts } from "../identity/id
 import type { ModelRegistry } from "../models/models.js";
 import { scoreContacts, type Tx } from "../scoring/score-contacts.js";
 import { noteEventsMoved } from "../scoring/scorer.js";
-import { notFound, RequestError } from "../shared/errors.js";
+import { Conflict, InvalidInput, notFound } from "../shared/errors.js";
 import { jsonObject } from "../shared/json.js";
 import { settleMergeCandidates } from "./merge-candidates.js";
 
@@ -98,7 +98,7 @@ export class ContactStore {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new RequestError(409, "conflict", "email: this email already belongs to another contact", [
+        throw new Conflict("conflict", "email: this email already belongs to another contact", [
           { field: "email", message: "already used by another contact; merge the two contacts instead" },
         ]);
       }
@@ -208,7 +208,7 @@ export class ContactStore {
    */
   async merge(survivorId: string, mergedId: string): Promise<ContactView> {
     if (survivorId === mergedId) {
-      throw new RequestError(400, "invalid_request", "mergedId: cannot merge a contact into itself", [
+      throw new InvalidInput("mergedId: cannot merge a contact into itself", [
         { field: "mergedId", message: "must differ from survivorId" },
       ]);
     }

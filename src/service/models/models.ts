@@ -8,7 +8,7 @@ import { compileModel, type Evaluator } from "../../engine/index.js";
 import { ModelError } from "../../model/errors.js";
 import { parseModel } from "../../model/parse.js";
 import type { Model } from "../../model/schema.js";
-import { RequestError } from "../shared/errors.js";
+import { InvalidDocument, notFound } from "../shared/errors.js";
 
 export interface ActiveModel {
   key: string;
@@ -32,8 +32,7 @@ export function parseUploadedModel(source: string, key: string): Model {
     return parseModel(source, `${key}.yaml`);
   } catch (error) {
     if (error instanceof ModelError) {
-      throw new RequestError(
-        422,
+      throw new InvalidDocument(
         "invalid_model",
         `the model is invalid (${error.issues.length} issue${error.issues.length === 1 ? "" : "s"})`,
         error.issues.map((issue) => ({
@@ -64,7 +63,7 @@ export class ModelRegistry {
     const cached = this.compiled.get(id);
     if (cached) return cached;
     const source = await store.source(key, version);
-    if (source === undefined) throw new RequestError(404, "not_found", `model ${id} not found`);
+    if (source === undefined) throw notFound(`model ${id}`);
     const evaluator = compileModel(parseModel(source, `${id}.yaml`));
     this.compiled.set(id, evaluator);
     return evaluator;

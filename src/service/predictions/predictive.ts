@@ -12,7 +12,7 @@ import { ArtifactError, type PredictiveArtifact, parseArtifact } from "../../pre
 import type { Database } from "../../store/database.js";
 import type { Tables } from "../../store/tables.js";
 import { MODEL_KEY } from "../models/models.js";
-import { notFound, RequestError } from "../shared/errors.js";
+import { InvalidDocument, InvalidInput, notFound } from "../shared/errors.js";
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 
@@ -43,8 +43,8 @@ const derivationSchema = z.object({
   ruleModel: z.unknown().optional(),
 });
 
-function invalid(field: string, message: string): RequestError {
-  return new RequestError(422, "invalid_artifact", `the predictive model is invalid: ${field}: ${message}`, [
+function invalid(field: string, message: string): InvalidDocument {
+  return new InvalidDocument("invalid_artifact", `the predictive model is invalid: ${field}: ${message}`, [
     { field, message },
   ]);
 }
@@ -86,7 +86,7 @@ export class PredictiveModels {
 
   checkKey(key: string): void {
     if (!MODEL_KEY.test(key))
-      throw new RequestError(400, "invalid_request", `key: "${key}" is not a model key`, [
+      throw new InvalidInput(`key: "${key}" is not a model key`, [
         { field: "key", message: "lower-case letters, digits, - and _, at most 64 characters" },
       ]);
   }

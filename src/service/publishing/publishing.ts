@@ -11,7 +11,7 @@ import { ModelQueries } from "../../store/models.js";
 import type { Tables } from "../../store/tables.js";
 import { MODEL_KEY, type ModelRegistry, parseUploadedModel } from "../models/models.js";
 import { countContacts, rescoreAll } from "../scoring/passes.js";
-import { notFound, RequestError } from "../shared/errors.js";
+import { InvalidInput, notFound } from "../shared/errors.js";
 
 export interface ModelVersionView {
   key: string;
@@ -46,7 +46,7 @@ export class Publishing {
 
   checkKey(key: string): void {
     if (!MODEL_KEY.test(key)) {
-      throw new RequestError(400, "invalid_request", `key: "${key}" is not a model key`, [
+      throw new InvalidInput(`key: "${key}" is not a model key`, [
         { field: "key", message: "lower-case letters, digits, - and _, at most 64 characters" },
       ]);
     }

@@ -14,7 +14,7 @@ import type { Database, Dialect } from "../../store/database.js";
 import { ModelQueries } from "../../store/models.js";
 import type { ScoresTable, Tables } from "../../store/tables.js";
 import type { ActiveModel, ModelRegistry } from "../models/models.js";
-import { RequestError } from "../shared/errors.js";
+import { invalidField, NotFound } from "../shared/errors.js";
 
 export const TEMPERATURES = ["cold", "warm", "hot"] as const;
 export type Temperature = (typeof TEMPERATURES)[number];
@@ -88,8 +88,7 @@ interface CursorKey {
   id: string;
 }
 
-const badRequest = (field: string, message: string) =>
-  new RequestError(400, "invalid_request", `${field}: ${message}`, [{ field, message }]);
+const badRequest = invalidField;
 
 export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
@@ -252,15 +251,11 @@ export class RankedScores {
     if (key !== undefined) {
       const model = active.find((candidate) => candidate.key === key);
       if (!model) {
-        throw new RequestError(
-          404,
-          "not_found",
-          `model ${key} is not published${published ? `; published: ${published}` : ""}`,
-        );
+        throw new NotFound(`model ${key} is not published${published ? `; published: ${published}` : ""}`);
       }
       return model;
     }
-    if (active.length === 0) throw new RequestError(404, "not_found", "no model is published");
+    if (active.length === 0) throw new NotFound("no model is published");
     if (active.length > 1) {
       throw badRequest("query.model", `several models are published; name one of ${published}`);
     }

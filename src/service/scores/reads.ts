@@ -21,7 +21,7 @@ import type { ContactRef } from "../identity/identity.js";
 import type { ModelRegistry } from "../models/models.js";
 import { withSenderEventIds } from "../scoring/evidence.js";
 import { contactProperties, eventsOf, queuedEventsOf } from "../scoring/score-contacts.js";
-import { notFound, RequestError } from "../shared/errors.js";
+import { InvalidInput, notFound } from "../shared/errors.js";
 import { jsonObject } from "../shared/json.js";
 
 export interface ContactScore extends ScoreResult {
@@ -122,7 +122,7 @@ export class ScoreReader {
           : applyEvents(model.evaluator, emptyState(), await eventsOf(db, contact.id));
       const asOfMs = options.asOfMs ?? Math.max(this.clock(), state.watermarkMs);
       if (asOfMs < state.watermarkMs) {
-        throw new RequestError(400, "invalid_request", "asOf: before the contact's latest event", [
+        throw new InvalidInput("asOf: before the contact's latest event", [
           {
             field: "asOf",
             message: `must be on or after ${isoTime(state.watermarkMs)}, the time of the latest event kept for this contact`,
