@@ -35,7 +35,7 @@ export async function seedDemo(
   await service.publishing.publish(version.key, version.version);
   await service.publishing.idle();
   // The demo's six months end today, so recent activity is still fresh and decay visible.
-  const endDate = `${new Date().toISOString().slice(0, 10)}T00:00:00Z`;
+  const endDate = `${new Date(service.clock()).toISOString().slice(0, 10)}T00:00:00Z`;
   const demo = generateDemo({ seed: options.seed, contacts: options.contacts, endDate });
   let batch: Array<{ id: string; properties: Record<string, unknown> }> = [];
   for (const company of demo.companies()) {

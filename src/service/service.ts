@@ -86,10 +86,12 @@ export class ScoringService {
       // 50 ms between passes took a sixth of the server's and PostgreSQL's CPU off against 20 ms.
       minPassIntervalMs: dialect === "sqlite" ? 20 : 50,
     };
-    // The scoring thread scores on the wall clock: a service on another clock (tests) scores here.
+    // One path whatever the clock: the thread scores on this service's clock (scoring-thread.ts).
+    // Only `scoringThread: off` scores on the serving thread (and running from the TypeScript
+    // sources, where no built worker file exists).
     const thread = config.scoringThread !== false; // "auto" is on
     this.scorer =
-      thread && clock === Date.now && scoringThreadAvailable()
+      thread && scoringThreadAvailable()
         ? new ScoringThread(
             database,
             {
@@ -103,9 +105,11 @@ export class ScoringService {
               },
               scorer: scorerOptions,
               logLevel: config.logLevel,
+              clock: clock === Date.now ? "wall" : "given",
             },
             this.models,
             log,
+            clock,
           )
         : new Scorer(database, this.models, log, clock, scorerOptions);
     // SQLite has one writer. On PostgreSQL, two: requests arriving during a commit join the
@@ -143,7 +147,7 @@ export class ScoringService {
       config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom, config.alertTimeoutMs) : undefined,
     );
     this.alerts = new Alerts(db, clock, () => this.delivery.kick(), allowedTargets);
-    this.predictive = new PredictiveModels(database);
+    this.predictive = new PredictiveModels(database, clock);
     this.predictions = new PredictionService(database, this.predictive, clock);
   }
 
@@ -217,13 +221,13 @@ export class ScoringService {
   rememberStoredEvents(): void {
     const sqlite = this.database.sqlite;
     if (!sqlite) return;
-    const startedMs = Date.now();
+    const startedMs = performance.now();
     const remembered = sqliteStoreOf(sqlite).rememberStoredEvents(savedEventIdsFile(sqlite));
     this.log.info(
       {
         events: remembered.events,
         megabytes: Math.round(remembered.bytes / 1e5) / 10,
-        ms: Date.now() - startedMs,
+        ms: Math.round(performance.now() - startedMs),
         from: remembered.from,
       },
       "ids of stored events read into memory",
@@ -243,7 +247,7 @@ export class ScoringService {
     try {
       const result = await run;
       this.decayStats.runs++;
-      this.decayStats.lastRunAt = new Date().toISOString();
+      this.decayStats.lastRunAt = new Date(this.clock()).toISOString();
       this.decayStats.lastChanged = result.changed;
       this.log.info({ contacts: result.done, changed: result.changed }, "decay pass finished");
       return { contacts: result.done, changed: result.changed };

@@ -25,7 +25,7 @@ async function withAlerts<T>(options: DbOptions, run: (alerts: Alerts) => Promis
     throw error;
   }
   try {
-    return await run(new Alerts(database.db));
+    return await run(new Alerts(database.db, Date.now));
   } catch (error) {
     if (error instanceof DomainError) throw new UserError(error.message);
     throw error;

@@ -71,7 +71,7 @@ function refusedWebhooks(triggers: readonly Trigger[], allow: TargetAllowList): 
 export class Alerts {
   constructor(
     private readonly db: Kysely<Tables>,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
     /** Called after a replay so the worker looks at once. */
     private readonly onReplay: () => void = () => undefined,
     private readonly allowedTargets: TargetAllowList = NOTHING_ALLOWED,

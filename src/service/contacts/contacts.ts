@@ -59,7 +59,7 @@ export class ContactStore {
   constructor(
     private readonly database: Database,
     private readonly models: ModelRegistry,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {}
 
   async upsertContacts(updates: readonly ContactUpdate[]): Promise<ContactView[]> {

@@ -68,7 +68,7 @@ export class EventIngestor {
     private readonly concurrency: number,
     /** Upper bound of events in one transaction. */
     private readonly maxGroup = 5000,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
     /** Called after each commit: the scorer has new queued events. */
     private readonly onStored: () => void = () => undefined,
   ) {}

@@ -82,7 +82,10 @@ export function parseUploadedArtifact(text: string): PredictiveArtifact {
 export class PredictiveModels {
   private readonly parsed = new Map<string, PredictiveArtifact>();
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly clock: () => number,
+  ) {}
 
   checkKey(key: string): void {
     if (!MODEL_KEY.test(key))
@@ -95,7 +98,7 @@ export class PredictiveModels {
   async upload(key: string, text: string): Promise<PredictiveVersionView> {
     this.checkKey(key);
     const artifact = parseUploadedArtifact(text);
-    const created_ms = Date.now();
+    const created_ms = this.clock();
     for (let attempt = 0; ; attempt++) {
       try {
         const version = await this.database.db.transaction().execute(async (tx) => {
@@ -170,7 +173,7 @@ export class PredictiveModels {
   /** Makes a version live: reads predict with it from now on; stored predictions follow at the next refresh. */
   async publish(key: string, version: number): Promise<PredictiveVersionView> {
     const artifact = await this.artifact(this.database.db, key, version); // 404 when it does not exist
-    const now = Date.now();
+    const now = this.clock();
     await this.database.db
       .insertInto("predictive_heads")
       .values({ key, version, published_ms: now })

@@ -41,7 +41,7 @@ export class Publishing {
     private readonly database: Database,
     private readonly models: ModelRegistry,
     private readonly log: Logger,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {}
 
   checkKey(key: string): void {
@@ -56,7 +56,7 @@ export class Publishing {
   async upload(key: string, source: string): Promise<ModelVersionView> {
     this.checkKey(key);
     const model = parseUploadedModel(source, key);
-    const created_ms = Date.now();
+    const created_ms = this.clock();
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.database.db.transaction().execute(async (tx) => {
@@ -125,7 +125,7 @@ export class Publishing {
   /** Makes a version live and starts rescoring every contact in the background. */
   async publish(key: string, version: number): Promise<JobView> {
     await this.models.evaluator(new ModelQueries(this.database.db), key, version); // 404 when it does not exist
-    const now = Date.now();
+    const now = this.clock();
     const total = await countContacts(this.database.db);
     const id = randomUUID();
     await this.database.db.transaction().execute(async (tx) => {
@@ -246,7 +246,7 @@ export class Publishing {
           status: "done",
           done: result.done,
           total: Math.max(total, result.done),
-          finished_ms: Date.now(),
+          finished_ms: this.clock(),
         })
         .where("id", "=", id)
         .execute();
@@ -255,7 +255,7 @@ export class Publishing {
       log.error({ err: error }, "rescoring failed");
       await this.database.db
         .updateTable("jobs")
-        .set({ status: "failed", error: (error as Error).message, finished_ms: Date.now() })
+        .set({ status: "failed", error: (error as Error).message, finished_ms: this.clock() })
         .where("id", "=", id)
         .execute()
         .catch(() => undefined);

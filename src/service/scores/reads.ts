@@ -52,7 +52,7 @@ export class ScoreReader {
     private readonly dialect: Dialect,
     private readonly models: ModelRegistry,
     private readonly contacts: ContactStore,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number,
   ) {}
 
   async contact(ref: ContactRef): Promise<ContactView> {

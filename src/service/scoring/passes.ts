@@ -33,15 +33,16 @@ export async function rescoreAll(
   models: ModelRegistry,
   reason: ScoreCause,
   options: {
+    /** The service's clock: contacts are scored as of it. */
+    clock: () => number;
     pageSize?: number;
-    clock?: () => number;
     /** Checked between pages: a pass can stop cleanly (shutdown) and be run again later. */
     shouldStop?: () => boolean;
     onPage?: (progress: PassProgress) => Promise<void> | void;
-  } = {},
+  },
 ): Promise<PassProgress> {
   const pageSize = options.pageSize ?? 500;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock;
   const progress: PassProgress = { done: 0, changed: 0 };
   let after = "";
   for (;;) {

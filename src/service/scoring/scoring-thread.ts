@@ -5,6 +5,10 @@
  * take turns, the scorer in short slices). Everything else the service needs of a scorer
  * (waiting for events, the queue depth) reads the queue on the serving thread's connection.
  * Should the thread fail, scoring goes on in the serving thread and the failure is logged.
+ *
+ * The thread scores on the service's clock: on the wall clock it reads it itself; on another
+ * (a test's) every message carries the serving thread's `clock()`, and the thread scores as of
+ * the last time it was given. Tests thus run the same scorer in the same thread as production.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,12 +23,14 @@ export interface ScoringThreadData {
   database: DatabaseOptions;
   scorer: Omit<ScorerOptions, "onStats">;
   logLevel: string;
+  /** "wall": the thread reads Date.now itself; "given": the time each message carries. */
+  clock: "wall" | "given";
 }
 
 export type ToScoringThread =
-  | { type: "start" }
-  | { type: "kick" }
-  | { type: "drain"; id: number }
+  | { type: "start"; nowMs: number }
+  | { type: "kick"; nowMs: number }
+  | { type: "drain"; id: number; nowMs: number }
   | { type: "stop" };
 
 export type FromScoringThread =
@@ -57,6 +63,8 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
     private readonly data: ScoringThreadData,
     private readonly models: ModelRegistry,
     private readonly log: Logger,
+    /** The service's clock (data.clock says whether it is the wall clock). */
+    private readonly clock: () => number,
     /** The worker's script (another one in tests, to see what happens when it fails). */
     private readonly workerFile: URL = WORKER_FILE,
   ) {
@@ -77,20 +85,20 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
     if (!this.data.scorer.enabled || this.started) return;
     this.started = true;
     if (this.fallback) this.fallback.start();
-    else this.post({ type: "start" });
+    else this.post({ type: "start", nowMs: this.clock() });
   }
 
   kick(): void {
     if (!this.data.scorer.enabled || this.stopping) return;
     if (this.fallback) this.fallback.kick();
-    else this.post({ type: "kick" });
+    else this.post({ type: "kick", nowMs: this.clock() });
   }
 
   async drain(): Promise<void> {
     if (this.fallback) return this.fallback.drain();
     const id = this.nextDrainId++;
     const done = new Promise<void>((resolve, reject) => this.drains.set(id, { resolve, reject }));
-    this.post({ type: "drain", id });
+    this.post({ type: "drain", id, nowMs: this.clock() });
     await done;
   }
 
@@ -154,7 +162,7 @@ export class ScoringThread extends QueueWatcher implements QueueScorer {
     if (this.fallback) return;
     this.log.error({ err: error }, "the scoring thread failed: scoring goes on in the serving thread");
     this.worker = undefined;
-    const fallback = new Scorer(this.database, this.models, this.log, Date.now, {
+    const fallback = new Scorer(this.database, this.models, this.log, this.clock, {
       ...this.data.scorer,
       onStats: () => this.passEnded(),
     });

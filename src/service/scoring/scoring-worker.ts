@@ -35,12 +35,16 @@ const send = (message: FromScoringThread) => port.postMessage(message);
 
 const log = pino({ level: data.logLevel, name: "scoring-thread" });
 const database = await openDatabase(data.database);
-const scorer = new Scorer(database, new ModelRegistry(), log, Date.now, {
+/** The serving thread's time, as its last message gave it (a service on a clock other than the wall's). */
+let givenNowMs = Date.now();
+const clock = data.clock === "wall" ? Date.now : () => givenNowMs;
+const scorer = new Scorer(database, new ModelRegistry(), log, clock, {
   ...data.scorer,
   onStats: (stats) => send({ type: "stats", stats: { ...stats } }),
 });
 
 port.on("message", (message: ToScoringThread) => {
+  if (message.type !== "stop") givenNowMs = message.nowMs;
   switch (message.type) {
     case "start":
       scorer.start();
