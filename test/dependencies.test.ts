@@ -202,7 +202,6 @@ const QUERIES_NOT_MOVED_YET = new Set([
   "service/alerts/record-predictions.ts",
   "service/alerts/record.ts",
   "service/contacts/contacts.ts",
-  "service/ingest/ingest.ts",
   "service/predictions/histories.ts",
   "service/predictions/predictions.ts",
   "service/predictions/predictive.ts",

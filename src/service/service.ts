@@ -116,7 +116,7 @@ export class ScoringService {
     // next one, and one big batch does not hold every other request back. (At 1,000 single
     // events/s, back to back: before ingest became one statement, PostgreSQL at 43% CPU with one
     // and 55% with two; since, 56% with one and with four.)
-    this.ingestor = new EventIngestor(database, dialect === "sqlite" ? 1 : 2, 5000, clock, () =>
+    this.ingestor = new EventIngestor(this.store, dialect === "sqlite" ? 1 : 2, 5000, clock, () =>
       this.scorer.kick(),
     );
     this.contacts = new ContactStore(database, this.models, clock);

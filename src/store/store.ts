@@ -9,10 +9,20 @@ import { ApiKeyQueries } from "./api-keys.js";
 import { retryConflicts } from "./conflicts.js";
 import type { Database, Dialect } from "./database.js";
 import { lockContacts } from "./locks.js";
+import { withUnsyncedCommits } from "./log-sync.js";
 import { MergeCandidateQueries } from "./merge-candidates.js";
 import { ModelQueries } from "./models.js";
+import {
+  contactRefKey,
+  insertEventsOfKnownContacts,
+  type KnownContactEvent,
+  type KnownContactsIngest,
+} from "./pg-ingest.js";
 import { type ScoringStore, scoringStore } from "./scoring-store.js";
 import type { Tables } from "./tables.js";
+
+/** A contact by id, or by (normalised) email. */
+type ContactRef = { contactId?: string | undefined; email?: string | undefined };
 
 export class Store {
   readonly dialect: Dialect;
@@ -42,6 +52,54 @@ export class Store {
    */
   retriedTransaction<T>(work: (tx: TransactionStore) => Promise<T>): Promise<T> {
     return retryConflicts(this.dialect, () => this.transaction(work));
+  }
+
+  /**
+   * A transaction for a group commit of ingest. SQLite: its commit does not wait for the disk
+   * (log-sync.ts); `syncLog` makes it durable later, while the next group commits.
+   */
+  unsyncedTransaction<T>(work: (tx: TransactionStore) => Promise<T>): Promise<T> {
+    if (!this.database.logSync) return this.transaction(work);
+    return withUnsyncedCommits(this.db, (db) =>
+      db.transaction().execute((tx) => work(new TransactionStore(this.database, tx))),
+    );
+  }
+
+  /** Whether commits of `unsyncedTransaction` wait for `syncLog` to be durable (SQLite). */
+  get syncsLogLater(): boolean {
+    return this.database.logSync !== undefined;
+  }
+
+  /** Makes every commit made so far durable (SQLite's log sync); nothing to do otherwise. */
+  async syncLog(): Promise<void> {
+    await this.database.logSync?.sync();
+  }
+
+  /**
+   * PostgreSQL, when every contact named exists: the events stored in one statement
+   * (pg-ingest.ts). Undefined when one does not, and always on SQLite: the caller's general
+   * path follows. `refs`: the contact of every event of the group, duplicates included, in
+   * order; the contact ids answered are in that order. `events` name their contact by `ref`.
+   */
+  async insertEventsOfKnownContacts(
+    refs: readonly ContactRef[],
+    events: ReadonlyArray<Omit<KnownContactEvent, "contact_ref"> & { ref: ContactRef }>,
+  ): Promise<{ contactIds: string[]; inserted: Map<string, number> } | undefined> {
+    if (this.dialect !== "postgres") return undefined;
+    const keys = refs.map(contactRefKey);
+    const known: KnownContactsIngest | undefined = await insertEventsOfKnownContacts(
+      this.db,
+      keys,
+      events.map(({ ref, ...event }) => ({ ...event, contact_ref: contactRefKey(ref) })),
+    );
+    if (!known) return undefined;
+    // Every ref resolved (else `known` is undefined).
+    return { contactIds: keys.map((key) => known.contactOf.get(key) as string), inserted: known.inserted };
+  }
+
+  /** Runs `work` again when PostgreSQL aborted it for a deadlock or a serialization failure. */
+  retryConflicts<T>(work: () => Promise<T>): Promise<T> {
+    return retryConflicts(this.dialect, work);
   }
 
   /** Answers when the database does (readiness). */

@@ -5,13 +5,7 @@
  * the commit has finished: log-sync.ts), i.e. once the events are durable. Scoring happens next,
  * in the scorer (scorer.ts), so a request never waits for it.
  */
-import type { Kysely } from "kysely";
-import { retryConflicts } from "../../store/conflicts.js";
-import type { Database } from "../../store/database.js";
-import { withUnsyncedCommits } from "../../store/log-sync.js";
-import { contactRefKey, insertEventsOfKnownContacts } from "../../store/pg-ingest.js";
-import { type EventRow, scoringStore } from "../../store/scoring-store.js";
-import type { Tables } from "../../store/tables.js";
+import type { ScoringStore } from "../../store/scoring-store.js";
 import { type ContactRef, normaliseEmail, resolveContacts } from "../identity/identity.js";
 
 export interface IncomingEvent extends ContactRef {
@@ -19,6 +13,31 @@ export interface IncomingEvent extends ContactRef {
   type: string;
   timeMs: number;
   properties: Record<string, unknown>;
+}
+
+type ContactKey = { contactId?: string | undefined; email?: string | undefined };
+type EventColumns = {
+  event_id: string;
+  type: string;
+  time_ms: number;
+  properties: string;
+  received_ms: number;
+};
+
+/** The store port of ingest (store/store.ts): group commits, and PostgreSQL's one-statement path. */
+export interface IngestStore {
+  /** A transaction whose commit may wait for `syncLog` to be durable (SQLite). */
+  unsyncedTransaction<T>(work: (tx: { readonly scoring: ScoringStore }) => Promise<T>): Promise<T>;
+  /** Whether commits wait for `syncLog` to be durable. */
+  readonly syncsLogLater: boolean;
+  syncLog(): Promise<void>;
+  /** Undefined when a contact named does not exist (or on SQLite): the general path follows. */
+  insertEventsOfKnownContacts(
+    refs: readonly ContactKey[],
+    events: ReadonlyArray<EventColumns & { ref: ContactKey }>,
+  ): Promise<{ contactIds: string[]; inserted: Map<string, number> } | undefined>;
+  /** Runs `work` again when PostgreSQL aborted it for a deadlock (conflicts.ts). */
+  retryConflicts<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface IngestResult {
@@ -63,7 +82,7 @@ export class EventIngestor {
   readonly stats: IngestStats = { events: 0, duplicates: 0, commits: 0, groupRetries: 0 };
 
   constructor(
-    private readonly database: Database,
+    private readonly store: IngestStore,
     /** Parallel flushes: 1 on SQLite (one writer), a few on PostgreSQL. */
     private readonly concurrency: number,
     /** Upper bound of events in one transaction. */
@@ -132,11 +151,10 @@ export class EventIngestor {
       for (const pending of group) await this.flush([pending]);
       return;
     }
-    const logSync = this.database.logSync;
-    if (!logSync) return this.answer(group, results);
+    if (!this.store.syncsLogLater) return this.answer(group, results);
     this.syncing++;
-    logSync
-      .sync()
+    this.store
+      .syncLog()
       .then(
         () => this.answer(group, results),
         (error: unknown) => {
@@ -168,30 +186,27 @@ export class EventIngestor {
     // thread waits for.
     const firsts = [...firstIndex.values()];
     const propertiesJson = firsts.map((i) => JSON.stringify(all[i].properties));
-    const rows = (contactIds: readonly string[]) =>
-      firsts.map((i, n) => ({
-        event_id: all[i].id,
-        contact_id: contactIds[i],
-        type: all[i].type,
-        time_ms: all[i].timeMs,
-        properties: propertiesJson[n],
-        received_ms: nowMs,
-      }));
-    const inTransaction = (work: (db: Kysely<Tables>) => Promise<Stored>) =>
-      // SQLite: the commit writes the log without waiting for the disk; `flush` waits for it.
-      this.database.logSync ? withUnsyncedCommits(this.database.db, work) : work(this.database.db);
+    const columns = firsts.map((i, n) => ({
+      event_id: all[i].id,
+      type: all[i].type,
+      time_ms: all[i].timeMs,
+      properties: propertiesJson[n],
+      received_ms: nowMs,
+    }));
     // A deadlock with a merge (PostgreSQL) is retried: it would fail every request of the group.
-    const stored = await retryConflicts(
-      this.database.dialect,
+    const stored = await this.store.retryConflicts(
       async () =>
-        (await this.storeForKnownContacts(all, rows)) ??
-        (await inTransaction((db) =>
-          db.transaction().execute(async (tx) => {
-            const store = scoringStore(this.database, tx);
-            const contactIds = await resolveContacts(store, all, nowMs);
-            return { contactIds, inserted: await store.insertQueuedEvents(rows(contactIds)) };
-          }),
-        )),
+        (await this.storeForKnownContacts(all, firsts, columns)) ??
+        // SQLite: the commit writes the log without waiting for the disk; `flush` waits for it.
+        (await this.store.unsyncedTransaction(async (tx) => {
+          const contactIds = await resolveContacts(tx.scoring, all, nowMs);
+          return {
+            contactIds,
+            inserted: await tx.scoring.insertQueuedEvents(
+              columns.map((row, n) => ({ ...row, contact_id: contactIds[firsts[n]] })),
+            ),
+          };
+        })),
     );
     this.onStored();
     const seqs = all.map((event, i) =>
@@ -217,22 +232,18 @@ export class EventIngestor {
    * PostgreSQL, when every contact named exists: one statement (pg-ingest.ts). Undefined when
    * one does not (or on SQLite): the general path follows.
    */
-  private async storeForKnownContacts(
+  private storeForKnownContacts(
     all: readonly IncomingEvent[],
-    rows: (contactIds: readonly string[]) => EventRow[],
+    firsts: readonly number[],
+    columns: readonly EventColumns[],
   ): Promise<Stored | undefined> {
-    if (this.database.dialect !== "postgres") return undefined;
     const refs = all.map((event) =>
-      contactRefKey(event.contactId ? event : { email: normaliseEmail(event.email ?? "") }),
+      event.contactId ? { contactId: event.contactId } : { email: normaliseEmail(event.email ?? "") },
     );
-    const known = await insertEventsOfKnownContacts(
-      this.database.db,
+    return this.store.insertEventsOfKnownContacts(
       refs,
-      rows(refs).map(({ contact_id, ...row }) => ({ ...row, contact_ref: contact_id })),
+      columns.map((row, n) => ({ ...row, ref: refs[firsts[n]] })),
     );
-    if (!known) return undefined;
-    // Every ref resolved (else `known` is undefined).
-    return { contactIds: refs.map((ref) => known.contactOf.get(ref) as string), inserted: known.inserted };
   }
 
   get pending(): number {
