@@ -208,7 +208,6 @@ const QUERIES_NOT_MOVED_YET = new Set([
   "service/scores/ranked.ts",
   "service/scores/reads.ts",
   "service/scoring/evidence.ts",
-  "service/scoring/passes.ts",
   "service/scoring/score-contacts.ts",
   "service/scoring/score-queue.ts",
   "service/scoring/scorer.ts",

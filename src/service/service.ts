@@ -238,7 +238,7 @@ export class ScoringService {
   async decay(): Promise<{ contacts: number; changed: number }> {
     if (this.decayRunning) await this.decayRunning;
     const run = rescoreAll(
-      this.database,
+      this.store,
       this.models,
       { cause: "decay" },
       { clock: this.clock, shouldStop: () => this.stopping },

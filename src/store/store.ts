@@ -114,6 +114,18 @@ export class Store {
     return setting.rows[0]?.autovacuum === "off";
   }
 
+  /** A page of contact ids in id order, after `after` (keyset paging). */
+  async contactIdsAfter(after: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("contacts")
+      .select("id")
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async countContacts(): Promise<number> {
     const row = await this.db
       .selectFrom("contacts")

@@ -8,9 +8,10 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type Database, refreshStatistics } from "../../store/database.js";
 import { ModelQueries } from "../../store/models.js";
+import { Store } from "../../store/store.js";
 import type { Tables } from "../../store/tables.js";
 import { MODEL_KEY, type ModelRegistry, parseUploadedModel } from "../models/models.js";
-import { countContacts, rescoreAll } from "../scoring/passes.js";
+import { rescoreAll } from "../scoring/passes.js";
 import { InvalidInput, notFound } from "../shared/errors.js";
 
 export interface ModelVersionView {
@@ -126,7 +127,7 @@ export class Publishing {
   async publish(key: string, version: number): Promise<JobView> {
     await this.models.evaluator(new ModelQueries(this.database.db), key, version); // 404 when it does not exist
     const now = this.clock();
-    const total = await countContacts(this.database.db);
+    const total = await new Store(this.database).countContacts();
     const id = randomUUID();
     await this.database.db.transaction().execute(async (tx) => {
       await tx
@@ -217,10 +218,10 @@ export class Publishing {
     const log = this.log.child({ job: id, model: `${key}@${version}` });
     log.info("rescoring every contact");
     try {
-      const total = await countContacts(this.database.db);
+      const total = await new Store(this.database).countContacts();
       await this.database.db.updateTable("jobs").set({ total, done: 0 }).where("id", "=", id).execute();
       const result = await rescoreAll(
-        this.database,
+        new Store(this.database),
         this.models,
         { cause: "model" },
         {

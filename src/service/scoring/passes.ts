@@ -3,15 +3,22 @@
  * each contact's scores up to date with the published models and the clock. Used to rescore
  * after a publish and, periodically, so that decay and time windows move stored scores.
  */
-import type { Kysely } from "kysely";
-import { retriedTransaction } from "../../store/conflicts.js";
-import type { Database } from "../../store/database.js";
-import { lockContacts } from "../../store/locks.js";
-import { ModelQueries } from "../../store/models.js";
-import { scoringStore } from "../../store/scoring-store.js";
-import type { Tables } from "../../store/tables.js";
-import type { ModelRegistry } from "../models/models.js";
+import type { ScoringStore } from "../../store/scoring-store.js";
+import type { ModelRegistry, ModelStore } from "../models/models.js";
 import { type ScoreCause, scoreContacts } from "./score-contacts.js";
+
+/** The store port of a pass (store/store.ts). */
+export interface PassStore {
+  contactIdsAfter(after: string, limit: number): Promise<string[]>;
+  countContacts(): Promise<number>;
+  retriedTransaction<T>(
+    work: (tx: {
+      readonly scoring: ScoringStore;
+      readonly models: ModelStore;
+      lockContacts(ids: readonly string[]): Promise<void>;
+    }) => Promise<T>,
+  ): Promise<T>;
+}
 
 export interface PassProgress {
   done: number;
@@ -20,16 +27,8 @@ export interface PassProgress {
   stopped?: boolean;
 }
 
-export async function countContacts(db: Kysely<Tables>): Promise<number> {
-  const row = await db
-    .selectFrom("contacts")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function rescoreAll(
-  database: Database,
+  store: PassStore,
   models: ModelRegistry,
   reason: ScoreCause,
   options: {
@@ -47,26 +46,11 @@ export async function rescoreAll(
   let after = "";
   for (;;) {
     if (options.shouldStop?.()) return { ...progress, stopped: true };
-    const ids = (
-      await database.db
-        .selectFrom("contacts")
-        .select("id")
-        .where("id", ">", after)
-        .orderBy("id")
-        .limit(pageSize)
-        .execute()
-    ).map((row) => row.id);
+    const ids = await store.contactIdsAfter(after, pageSize);
     if (ids.length === 0) break;
-    const outcome = await retriedTransaction(database, async (tx) => {
-      await lockContacts(tx, database.dialect, ids);
-      return scoreContacts(
-        scoringStore(database, tx),
-        await models.active(new ModelQueries(tx)),
-        ids,
-        new Map(),
-        reason,
-        clock(),
-      );
+    const outcome = await store.retriedTransaction(async (tx) => {
+      await tx.lockContacts(ids);
+      return scoreContacts(tx.scoring, await models.active(tx.models), ids, new Map(), reason, clock());
     });
     progress.done += ids.length;
     progress.changed += outcome.changed;
