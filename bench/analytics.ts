@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { Analyzer } from "../src/analytics/analyze.js";
 import type { Outcome } from "../src/analytics/conversion.js";
 import { adviseThreshold } from "../src/analytics/thresholds.js";
-import { Random, sigmoid } from "../src/random/random.js";
 import { bandOf } from "../src/engine/thresholds.js";
 import type { LedgerLine, ScoreResult, Temperature } from "../src/engine/types.js";
 import { parseModel } from "../src/model/parse.js";
+import { Random, sigmoid } from "../src/random/random.js";
 
 const DAY_MS = 86_400_000;
 const AS_OF = Date.parse("2026-08-01T00:00:00Z");

@@ -10,9 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ModelRegistry } from "../src/service/models.js";
-import { type RankedPlan, RankedScores } from "../src/service/ranked.js";
+import { ModelRegistry } from "../src/service/models/models.js";
+import { type RankedPlan, RankedScores } from "../src/service/scores/ranked.js";
 import { openDatabase } from "../src/store/database.js";
+import { ModelQueries } from "../src/store/models.js";
 
 export interface ExportRun {
   sort: string;
@@ -64,7 +65,7 @@ export async function benchExport(contacts: number): Promise<ExportReport> {
       .execute();
     const models = new ModelRegistry();
     const ranked = new RankedScores(database.db, "sqlite", models);
-    const dimensionIds = (await models.active(database.db))[0].evaluator.dimensionIds;
+    const dimensionIds = (await models.active(new ModelQueries(database.db)))[0].evaluator.dimensionIds;
     log(`writing ${contacts.toLocaleString("en-US")} scores (dimensions ${dimensionIds.join(", ")})`);
     const next = random(42);
     const sqlite = database.sqlite;

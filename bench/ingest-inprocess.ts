@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import type BetterSqlite3 from "better-sqlite3";
 import pino from "pino";
 import { loadConfig } from "../src/service/config.js";
-import type { IncomingEvent } from "../src/service/ingest.js";
+import type { IncomingEvent } from "../src/service/ingest/ingest.js";
 import { ScoringService } from "../src/service/service.js";
 import { startCheckpointer } from "../src/store/checkpointer.js";
 import { EventFactory, setupData } from "./ingest-events.js";

@@ -5,7 +5,7 @@
  */
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryWorker } from "../src/alerts/delivery.js";
+import { DeliveryWorker } from "../src/service/alerts/delivery.js";
 import { type Database, openDatabase } from "../src/store/database.js";
 import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";
 

@@ -8,7 +8,7 @@
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressProblem } from "../src/alerts/targets.js";
+import { addressProblem } from "../src/service/alerts/targets.js";
 import { ALERT_MODEL, SECRET } from "./helpers/alerts.js";
 import { BACKENDS, publishModel, startTestService, type TestService } from "./helpers/service.js";
 import { eventually, startReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.js";

@@ -14,7 +14,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
 import { startServer } from "../src/server/start.js";
-import { createApiKey } from "../src/service/api-keys.js";
+import { createApiKey } from "../src/service/api-keys/api-keys.js";
 import { loadConfig } from "../src/service/config.js";
 import { ROOT, Workspace } from "./helpers/cli.js";
 import { send } from "./helpers/http.js";
@@ -374,8 +374,8 @@ describe.each(BACKENDS)("a score export failing part way on %s", (backend: Backe
     });
     const server = await startServer(config, { logger: pino({ level: "error" }, logStream) });
     try {
-      const key = (await createApiKey(server.service.db, "exporter", "read")).key;
-      const adminKey = (await createApiKey(server.service.db, "admin", "admin")).key;
+      const key = (await createApiKey(server.service.store.apiKeys, "exporter", "read", Date.now())).key;
+      const adminKey = (await createApiKey(server.service.store.apiKeys, "admin", "admin", Date.now())).key;
       const svc = { url: server.url, adminKey, readKey: key, server } as unknown as TestService;
       svc.call = async (method, path, body) => {
         const { status, text, json } = await send(server.url, adminKey, method, path, body);

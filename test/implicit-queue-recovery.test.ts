@@ -8,7 +8,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
-import { Scorer } from "../src/service/scorer.js";
+import { Scorer } from "../src/service/scoring/scorer.js";
 import { checkConsistency } from "./helpers/consistency.js";
 import { startTestService, type TestService } from "./helpers/service.js";
 

@@ -6,7 +6,7 @@
  */
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventsOf, queuedEventsOf } from "../src/service/score-contacts.js";
+import { eventsOf, queuedEventsOf } from "../src/service/scoring/score-contacts.js";
 import { openDatabase } from "../src/store/database.js";
 import { senderIdsOf } from "./helpers/event-ids.js";
 import { BACKENDS, freshDatabaseOptions } from "./helpers/service.js";

@@ -7,7 +7,7 @@
  */
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { queuedEventsOf } from "../src/service/score-contacts.js";
+import { queuedEventsOf } from "../src/service/scoring/score-contacts.js";
 import { type Database, openDatabase } from "../src/store/database.js";
 import { scoringStore } from "../src/store/scoring-store.js";
 import { senderIdsOf } from "./helpers/event-ids.js";

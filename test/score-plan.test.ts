@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScoringEvent } from "../src/engine/index.js";
 import { readTemplate } from "../src/model/template-files.js";
-import { planScores, planStillValid } from "../src/service/score-contacts.js";
+import { planScores, planStillValid } from "../src/service/scoring/score-contacts.js";
+import { ModelQueries } from "../src/store/models.js";
 import { scoringStore } from "../src/store/scoring-store.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 
@@ -55,7 +56,7 @@ describe.each(BACKENDS)("score plans on %s", (backend) => {
       .execute(async (tx) =>
         planScores(
           scoringStore(database, tx),
-          await models.active(tx),
+          await models.active(new ModelQueries(tx)),
           ids,
           newEvents,
           { cause: "event", eventIds: new Map(ids.map((id) => [id, [`${tag}-${id}`]])) },
@@ -67,7 +68,9 @@ describe.each(BACKENDS)("score plans on %s", (backend) => {
     const { database, models } = svc.server.service;
     return database.db
       .transaction()
-      .execute(async (tx) => planStillValid(scoringStore(database, tx), planned, await models.active(tx)));
+      .execute(async (tx) =>
+        planStillValid(scoringStore(database, tx), planned, await models.active(new ModelQueries(tx))),
+      );
   };
 
   it("plans a score for every contact and stays valid while nothing changes", async () => {

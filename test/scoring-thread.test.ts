@@ -13,7 +13,7 @@ import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
-import { ScoringThread } from "../src/service/scoring-thread.js";
+import { ScoringThread } from "../src/service/scoring/scoring-thread.js";
 import { openDatabase } from "../src/store/database.js";
 import { checkConsistency } from "./helpers/consistency.js";
 import { EventLedger, randomGenerator, sendUntil } from "./helpers/event-load.js";
@@ -291,9 +291,11 @@ describe("a scoring thread that fails", () => {
         database: { dataDir: svc.config.dataDir },
         scorer: { enabled: true, batch: 1000, pollMs: 0, minPassIntervalMs: 0 },
         logLevel: "silent",
+        clock: "wall",
       },
       service.models,
       log,
+      Date.now,
       pathToFileURL(failing),
     );
     expect(thread.inThread).toBe(true);
@@ -306,5 +308,54 @@ describe("a scoring thread that fails", () => {
     await thread.stop();
     const report = await checkConsistency(service.db);
     expect(report.problems).toEqual([]);
+  });
+});
+
+describe("a scoring thread on the service's clock", () => {
+  let svc: TestService;
+  /** The built worker (npm run build, which npm test runs first): the thread production runs. */
+  const builtWorker = new URL("../dist/service/scoring/scoring-worker.js", import.meta.url);
+  const testNowMs = Date.UTC(2025, 5, 1, 12);
+
+  beforeAll(async () => {
+    svc = await startTestService("sqlite", { scoring: false });
+    expect((await svc.call("POST", "/v1/models/b2b/versions", await readTemplate("b2b"))).status).toBe(201);
+    expect((await svc.call("POST", "/v1/models/b2b/versions/1/publish")).status).toBe(202);
+    await svc.server.service.publishing.idle();
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  it("scores as of the time the serving thread gives it, not the wall clock", async () => {
+    const events = Array.from({ length: 6 }, (_, i) => ({
+      id: `clock-${i}`,
+      contactId: `clock-${i % 2}`,
+      type: "page_view",
+      timestamp: new Date(testNowMs - (i + 1) * 86_400_000).toISOString(),
+    }));
+    expect((await svc.call("POST", "/v1/events/batch", { events })).body.accepted).toBe(6);
+    const service = svc.server.service;
+    const thread = new ScoringThread(
+      service.database,
+      {
+        database: { dataDir: svc.config.dataDir, writeTurn: service.database.writeTurn },
+        scorer: { enabled: true, batch: 1000, pollMs: 0, minPassIntervalMs: 0 },
+        logLevel: "silent",
+        clock: "given",
+      },
+      service.models,
+      pino({ level: "silent" }),
+      () => testNowMs,
+      builtWorker,
+    );
+    thread.start();
+    await thread.drain();
+    expect(thread.inThread).toBe(true);
+    expect(thread.stats.events).toBe(6);
+    await thread.stop();
+    const scores = await service.db.selectFrom("scores").select(["contact_id", "updated_ms"]).execute();
+    expect(scores.map((row) => row.updated_ms)).toEqual([testNowMs, testNowMs]);
+    expect((await checkConsistency(service.db)).problems).toEqual([]);
   });
 });

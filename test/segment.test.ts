@@ -11,7 +11,7 @@ import {
   pageProperties,
   planIdentify,
   type SegmentMessage,
-} from "../src/service/segment.js";
+} from "../src/service/segment/segment.js";
 import { BACKENDS, publishModel, startTestService, type TestService } from "./helpers/service.js";
 
 const DAY = 86_400_000;

@@ -7,7 +7,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell } from "../src/io/write.js";
 import { readTemplate } from "../src/model/template-files.js";
-import { RankedScores } from "../src/service/ranked.js";
+import { RankedScores } from "../src/service/scores/ranked.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 
 const FORMULA_ID = '=HYPERLINK("http://evil.example/","open me")';

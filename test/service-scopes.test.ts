@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTemplate } from "../src/model/template-files.js";
-import { allows, SCOPES, type Scope } from "../src/service/api-keys.js";
+import { allows, SCOPES, type Scope } from "../src/service/api-keys/api-keys.js";
 import { BACKENDS, startTestService, type TestService } from "./helpers/service.js";
 
 interface Operation {

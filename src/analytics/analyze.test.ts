@@ -6,11 +6,11 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../demo/generator.js";
-import { Random } from "../random/random.js";
 import type { DemoCompany } from "../demo/types.js";
 import { compileModel } from "../engine/index.js";
 import { parseModel } from "../model/parse.js";
 import type { Model } from "../model/schema.js";
+import { Random } from "../random/random.js";
 import { type Analysis, Analyzer } from "./analyze.js";
 import { conversionSchema, outcomeOf } from "./conversion.js";
 import { adviseThreshold } from "./thresholds.js";

@@ -11,7 +11,7 @@
  * within the horizon, and the report says that the days to conversion are unknown.
  */
 import { z } from "zod";
-import { parseTimestamp } from "../io/timestamps.js";
+import { parseTimestamp } from "../time/timestamps.js";
 
 export const LIFECYCLE_STAGES = [
   "subscriber",

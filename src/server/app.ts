@@ -5,8 +5,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { ServiceConfig } from "../service/config.js";
-import { RequestError } from "../service/errors.js";
 import type { ScoringService } from "../service/service.js";
+import { DomainError } from "../service/shared/errors.js";
 import { gate, keyOf } from "./auth.js";
 import {
   BODY_KEY_LIMIT_BYTES,
@@ -18,6 +18,7 @@ import {
   setupJsonContentTypes,
 } from "./body.js";
 import { registerDashboardRoutes, setupDashboard } from "./dashboard/index.js";
+import { RequestError, requestErrorOf } from "./errors.js";
 import { clientErrorAnswer, frameworkError } from "./framework-errors.js";
 import { setupMetrics } from "./metrics.js";
 import { setupRateLimits } from "./rate-limits.js";
@@ -86,7 +87,9 @@ export async function buildApp(service: ScoringService, log: Logger): Promise<Bu
         "request",
       );
   });
-  app.setErrorHandler((error: Error, request, reply) => {
+  app.setErrorHandler((thrown: Error, request, reply) => {
+    // The service's domain errors get their HTTP status here, and only here.
+    const error = thrown instanceof DomainError ? requestErrorOf(thrown) : thrown;
     if (error instanceof RequestError) {
       // A body refused before it was read in full: closing spares reading the rest.
       if (error.statusCode === 413) reply.header("connection", "close");

@@ -4,7 +4,7 @@
  * name with something else), and checks it under the rate limits.
  */
 import type { FastifyRequest } from "fastify";
-import type { KeyChecker } from "../service/api-keys.js";
+import type { KeyChecker } from "../service/api-keys/api-keys.js";
 import type { SessionScopes } from "./dashboard/session.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { Gate } from "./route.js";

@@ -9,7 +9,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServiceConfig } from "../service/config.js";
-import { RequestError } from "../service/errors.js";
+import { RequestError } from "./errors.js";
 import { parseJsonBody } from "./json-body.js";
 
 const KIB = 1024;

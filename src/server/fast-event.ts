@@ -6,7 +6,7 @@
  * which keeps the last word and names the bad field, parses the body instead. A property test
  * (test/fast-event.test.ts) holds the two to the same answers.
  */
-import { parseTimestamp } from "../io/timestamps.js";
+import { parseTimestamp } from "../time/timestamps.js";
 import { limitProblem } from "./input-limits.js";
 import { emailSchema, eventTimeProblem, type InputRules, isValidText } from "./schemas.js";
 

@@ -3,7 +3,7 @@
  * into another object (`__proto__`, or `constructor` holding `prototype`) is refused with a 400
  * naming where it is: refusing is simpler to explain than dropping it silently.
  */
-import { RequestError } from "../service/errors.js";
+import { RequestError } from "./errors.js";
 import { fieldPath } from "./route.js";
 
 type Path = (string | number)[];

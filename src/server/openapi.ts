@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document, built from the route table (so it always matches the routes). */
 import { z } from "zod";
-import { scopesAllowing } from "../service/api-keys.js";
+import { scopesAllowing } from "../service/api-keys/api-keys.js";
 import type { RegisteredRoute } from "./route.js";
 import { errorSchema } from "./route.js";
 

@@ -5,9 +5,9 @@
  */
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { hashKey } from "../service/api-keys.js";
+import { hashKey } from "../service/api-keys/api-keys.js";
 import type { ServiceConfig } from "../service/config.js";
-import { RequestError } from "../service/errors.js";
+import { RequestError } from "./errors.js";
 
 type Check = ReturnType<FastifyInstance["createRateLimit"]>;
 type Outcome = Awaited<ReturnType<Check>>;

@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { allows, type Scope, scopesAllowing } from "../service/api-keys.js";
-import { type FieldIssue, RequestError } from "../service/errors.js";
+import { allows, type Scope, scopesAllowing } from "../service/api-keys/api-keys.js";
+import type { FieldIssue } from "../service/shared/errors.js";
 import type { BodySize } from "./body.js";
+import { RequestError } from "./errors.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

@@ -1,7 +1,7 @@
 /** Request and answer shapes shared by the routes (and the OpenAPI document). */
 import { z } from "zod";
-import { isoTime, MAX_DATE_MS, parseTimestamp } from "../io/timestamps.js";
 import type { ServiceConfig } from "../service/config.js";
+import { isoTime, MAX_DATE_MS, parseTimestamp } from "../time/timestamps.js";
 import { INPUT_LIMITS, type InputLimits, limitProblem } from "./input-limits.js";
 
 /** What every write route and the importer accept: one set of rules, built per service. */

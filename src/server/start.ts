@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import { createApiKey } from "../service/api-keys.js";
+import { createApiKey } from "../service/api-keys/api-keys.js";
 import type { ServiceConfig } from "../service/config.js";
 import { seedDemo } from "../service/demo-seed.js";
 import { ScoringService } from "../service/service.js";
@@ -50,7 +50,7 @@ export async function startServer(config: ServiceConfig, options: StartOptions =
       say(
         `  ${seeded.contacts} contacts, ${seeded.events} events scored in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
-      demoKey = (await createApiKey(service.db, "demo (npm start)", "admin")).key;
+      demoKey = (await createApiKey(service.store.apiKeys, "demo (npm start)", "admin", service.clock())).key;
       // Demo only: the key is kept beside the demo database so a restart can show it again.
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(demoKeyFile(config), `${demoKey}\n`, { mode: 0o600 });

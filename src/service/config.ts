@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import ipaddr from "ipaddr.js";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { allowEntryProblem } from "../alerts/targets.js";
-import { parseTimestamp } from "../io/timestamps.js";
+import { parseTimestamp } from "../time/timestamps.js";
+import { allowEntryProblem } from "./alerts/targets.js";
 
 /**
  * `trustProxy` as Fastify takes it: false, a number of hops, or the proxies' addresses. `true`

@@ -5,9 +5,8 @@
 import { generateDemo } from "../demo/generator.js";
 import type { DemoContact } from "../demo/types.js";
 import { readTemplate } from "../model/template-files.js";
-import type { ContactUpdate } from "./contacts.js";
-import type { IncomingEvent } from "./ingest.js";
-import { countContacts } from "./passes.js";
+import type { ContactUpdate } from "./contacts/contacts.js";
+import type { IncomingEvent } from "./ingest/ingest.js";
 import type { ScoringService } from "./service.js";
 
 export interface SeedSummary {
@@ -31,12 +30,12 @@ export async function seedDemo(
   service: ScoringService,
   options: { contacts: number; seed: number; onProgress?: (events: number) => void },
 ): Promise<SeedSummary> {
-  if ((await countContacts(service.db)) > 0) return { seeded: false, contacts: 0, events: 0 };
+  if ((await service.store.countContacts()) > 0) return { seeded: false, contacts: 0, events: 0 };
   const version = await service.publishing.upload("b2b", await readTemplate("b2b"));
   await service.publishing.publish(version.key, version.version);
   await service.publishing.idle();
   // The demo's six months end today, so recent activity is still fresh and decay visible.
-  const endDate = `${new Date().toISOString().slice(0, 10)}T00:00:00Z`;
+  const endDate = `${new Date(service.clock()).toISOString().slice(0, 10)}T00:00:00Z`;
   const demo = generateDemo({ seed: options.seed, contacts: options.contacts, endDate });
   let batch: Array<{ id: string; properties: Record<string, unknown> }> = [];
   for (const company of demo.companies()) {

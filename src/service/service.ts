@@ -3,30 +3,31 @@
  * decay pass, wired together. The HTTP layer (server/) and the CLI both use it.
  */
 import { dirname, join } from "node:path";
-import { sql } from "kysely";
 import type { Logger } from "pino";
-import { Alerts } from "../alerts/alerts.js";
-import { DeliveryWorker } from "../alerts/delivery.js";
-import { smtpSender } from "../alerts/email.js";
-import { allowListOf } from "../alerts/targets.js";
 import { DAY_MS } from "../engine/finalize.js";
 import { type Checkpointer, startCheckpointer } from "../store/checkpointer.js";
 import { type Database, openDatabase } from "../store/database.js";
 import { sqliteStoreOf } from "../store/scoring-store.js";
-import { KeyChecker } from "./api-keys.js";
+import { Store } from "../store/store.js";
+import { UsersStore } from "../store/users-store.js";
+import { Alerts } from "./alerts/alerts.js";
+import { DeliveryWorker } from "./alerts/delivery.js";
+import { smtpSender } from "./alerts/email.js";
+import { allowListOf } from "./alerts/targets.js";
+import { KeyChecker } from "./api-keys/api-keys.js";
 import type { ServiceConfig } from "./config.js";
-import { ContactStore } from "./contacts.js";
-import { EventTypes } from "./event-types.js";
-import { EventIngestor } from "./ingest.js";
-import { ModelRegistry } from "./models.js";
-import { rescoreAll } from "./passes.js";
-import { PredictionService } from "./predictions.js";
-import { PredictiveModels } from "./predictive.js";
-import { Publishing } from "./publishing.js";
-import { ScoreReader } from "./reads.js";
-import type { QueueScorer } from "./score-queue.js";
-import { Scorer, type ScorerOptions } from "./scorer.js";
-import { ScoringThread, scoringThreadAvailable } from "./scoring-thread.js";
+import { ContactStore } from "./contacts/contacts.js";
+import { EventTypes } from "./ingest/event-types.js";
+import { EventIngestor } from "./ingest/ingest.js";
+import { ModelRegistry } from "./models/models.js";
+import { PredictionService } from "./predictions/predictions.js";
+import { PredictiveModels } from "./predictions/predictive.js";
+import { Publishing } from "./publishing/publishing.js";
+import { ScoreReader } from "./scores/reads.js";
+import { rescoreAll } from "./scoring/passes.js";
+import type { QueueScorer } from "./scoring/score-queue.js";
+import { Scorer, type ScorerOptions } from "./scoring/scorer.js";
+import { ScoringThread, scoringThreadAvailable } from "./scoring/scoring-thread.js";
 import { Users } from "./users/users.js";
 
 const HOUR_MS = 3_600_000;
@@ -42,6 +43,8 @@ const savedEventIdsFile = (sqlite: { name: string }) => join(dirname(sqlite.name
 
 export class ScoringService {
   readonly models = new ModelRegistry();
+  /** The queries of every feature (store/store.ts). */
+  readonly store: Store;
   readonly ingestor: EventIngestor;
   readonly scorer: QueueScorer;
   readonly contacts: ContactStore;
@@ -69,6 +72,7 @@ export class ScoringService {
     readonly clock: () => number,
   ) {
     const { db, dialect } = database;
+    this.store = new Store(database);
     const scorerOptions: ScorerOptions = {
       enabled: config.scoring,
       // At most: under load a pass takes what gathered since the last one, and the more events
@@ -84,10 +88,12 @@ export class ScoringService {
       // a longer interval between passes took a share of the server's and PostgreSQL's CPU off.
       minPassIntervalMs: dialect === "sqlite" ? 20 : 50,
     };
-    // The scoring thread scores on the wall clock: a service on another clock (tests) scores here.
+    // One path whatever the clock: the thread scores on this service's clock (scoring-thread.ts).
+    // Only `scoringThread: off` scores on the serving thread (and running from the TypeScript
+    // sources, where no built worker file exists).
     const thread = config.scoringThread !== false; // "auto" is on
     this.scorer =
-      thread && clock === Date.now && scoringThreadAvailable()
+      thread && scoringThreadAvailable()
         ? new ScoringThread(
             database,
             {
@@ -101,23 +107,25 @@ export class ScoringService {
               },
               scorer: scorerOptions,
               logLevel: config.logLevel,
+              clock: clock === Date.now ? "wall" : "given",
             },
             this.models,
             log,
+            clock,
           )
         : new Scorer(database, this.models, log, clock, scorerOptions);
     // SQLite has one writer. On PostgreSQL, two: requests arriving during a commit join the
     // next one, and one big batch does not hold every other request back. (Since ingest became
     // one statement, more writers no longer cost PostgreSQL more CPU under single events.)
-    this.ingestor = new EventIngestor(database, dialect === "sqlite" ? 1 : 2, 5000, clock, () =>
+    this.ingestor = new EventIngestor(this.store, dialect === "sqlite" ? 1 : 2, 5000, clock, () =>
       this.scorer.kick(),
     );
     this.contacts = new ContactStore(database, this.models, clock);
-    this.eventTypes = new EventTypes(database, this.models);
+    this.eventTypes = new EventTypes(this.store, this.models, clock);
     this.publishing = new Publishing(database, this.models, log, clock);
     this.reader = new ScoreReader(db, dialect, this.models, this.contacts, clock);
-    this.keys = new KeyChecker(db);
-    this.users = new Users(db, clock);
+    this.keys = new KeyChecker(this.store.apiKeys, clock);
+    this.users = new Users(new UsersStore(db), clock);
     const allowedTargets = allowListOf(config.webhookAllowedTargets);
     this.delivery = new DeliveryWorker(
       database,
@@ -141,7 +149,7 @@ export class ScoringService {
       config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom, config.alertTimeoutMs) : undefined,
     );
     this.alerts = new Alerts(db, clock, () => this.delivery.kick(), allowedTargets);
-    this.predictive = new PredictiveModels(database);
+    this.predictive = new PredictiveModels(database, clock);
     this.predictions = new PredictionService(database, this.predictive, clock);
   }
 
@@ -197,10 +205,8 @@ export class ScoringService {
    * tell.
    */
   private async warnWithoutAutovacuum(): Promise<void> {
-    if (this.database.dialect !== "postgres") return;
     try {
-      const setting = await sql<{ autovacuum: string }>`show autovacuum`.execute(this.database.db);
-      if (setting.rows[0]?.autovacuum === "off")
+      if (await this.store.autovacuumOff())
         this.log.warn(
           "PostgreSQL's autovacuum is off: the tables Leadscore rewrites (scores, contact states, the score queue) will bloat and slow down; turn it on, or run VACUUM ANALYZE regularly",
         );
@@ -217,13 +223,13 @@ export class ScoringService {
   rememberStoredEvents(): void {
     const sqlite = this.database.sqlite;
     if (!sqlite) return;
-    const startedMs = Date.now();
+    const startedMs = performance.now();
     const remembered = sqliteStoreOf(sqlite).rememberStoredEvents(savedEventIdsFile(sqlite));
     this.log.info(
       {
         events: remembered.events,
         megabytes: Math.round(remembered.bytes / 1e5) / 10,
-        ms: Date.now() - startedMs,
+        ms: Math.round(performance.now() - startedMs),
         from: remembered.from,
       },
       "ids of stored events read into memory",
@@ -234,7 +240,7 @@ export class ScoringService {
   async decay(): Promise<{ contacts: number; changed: number }> {
     if (this.decayRunning) await this.decayRunning;
     const run = rescoreAll(
-      this.database,
+      this.store,
       this.models,
       { cause: "decay" },
       { clock: this.clock, shouldStop: () => this.stopping },
@@ -243,7 +249,7 @@ export class ScoringService {
     try {
       const result = await run;
       this.decayStats.runs++;
-      this.decayStats.lastRunAt = new Date().toISOString();
+      this.decayStats.lastRunAt = new Date(this.clock()).toISOString();
       this.decayStats.lastChanged = result.changed;
       this.log.info({ contacts: result.done, changed: result.changed }, "decay pass finished");
       return { contacts: result.done, changed: result.changed };

@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { anyOf, bulkInsert, type ColumnTypes } from "./pg-bulk.js";
 import { chunks, groupEvents } from "./rows.js";
 import type {
-  ContactRow,
+  ContactUpdateRow,
   EventRow,
   HistoryRow,
   QueuedEventRow,
@@ -269,7 +269,7 @@ export class KyselyScoringStore implements ScoringStore {
 
   async scoredThrough(_seq: number) {}
 
-  async updateContacts(rows: readonly ContactRow[]) {
+  async updateContacts(rows: readonly ContactUpdateRow[]) {
     for (const row of rows) {
       await this.db
         .updateTable("contacts")
@@ -277,7 +277,7 @@ export class KyselyScoringStore implements ScoringStore {
           email: row.email,
           company_id: row.company_id,
           properties: row.properties,
-          updated_ms: Date.now(),
+          updated_ms: row.updated_ms,
         })
         .where("id", "=", row.id)
         .execute();

@@ -134,7 +134,7 @@ export interface ScoreHistoryTable {
 export interface ApiKeysTable {
   id: string;
   name: string;
-  /** ingest, read, write or admin (service/api-keys.ts says what each includes). */
+  /** ingest, read, write or admin (service/api-keys/api-keys.ts says what each includes). */
   scope: string;
   /** SHA-256 of the whole key, hex: the key itself is never stored. */
   hash: string;

@@ -3,7 +3,7 @@ import type { ScoringEvent } from "../../src/engine/index.js";
 import { senderEventIds } from "../../src/store/contact-events.js";
 import type { Tables } from "../../src/store/tables.js";
 
-/** The sender's ids of events as the service's scoring names them (by seq, service/evidence.ts). */
+/** The sender's ids of events as the service's scoring names them (by seq, service/scoring/evidence.ts). */
 export async function senderIdsOf(db: Kysely<Tables>, events: readonly ScoringEvent[]): Promise<string[]> {
   const ids = await senderEventIds(
     db,

@@ -7,7 +7,7 @@ import http from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll } from "vitest";
-import type { Scope } from "../../src/service/api-keys.js";
+import type { Scope } from "../../src/service/api-keys/api-keys.js";
 import { ROOT } from "./cli.js";
 import { send } from "./http.js";
 import { type Backend, freshDatabase } from "./service.js";

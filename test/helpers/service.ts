@@ -10,7 +10,7 @@ import pg from "pg";
 import pino from "pino";
 import { expect } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/start.js";
-import { createApiKey, type Scope } from "../../src/service/api-keys.js";
+import { createApiKey, type Scope } from "../../src/service/api-keys/api-keys.js";
 import { loadConfig, type ServiceConfig } from "../../src/service/config.js";
 import { send } from "./http.js";
 
@@ -112,7 +112,8 @@ export async function startTestService(
     demo: options.demo,
     clock: options.clock,
   });
-  const keyOf = async (scope: Scope) => (await createApiKey(server.service.db, `test ${scope}`, scope)).key;
+  const keyOf = async (scope: Scope) =>
+    (await createApiKey(server.service.store.apiKeys, `test ${scope}`, scope, Date.now())).key;
   const [adminKey, writeKey, ingestKey, readKey] = [
     await keyOf("admin"),
     await keyOf("write"),

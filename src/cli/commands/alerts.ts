@@ -3,9 +3,9 @@
  * database (a running service's delivery worker picks replayed rows up within its poll interval).
  */
 import type { Command } from "commander";
-import { Alerts, DELIVERY_STATUSES, type DeliveryView } from "../../alerts/alerts.js";
+import { Alerts, DELIVERY_STATUSES, type DeliveryView } from "../../service/alerts/alerts.js";
 import { ConfigError, loadConfig } from "../../service/config.js";
-import { RequestError } from "../../service/errors.js";
+import { DomainError } from "../../service/shared/errors.js";
 import { type Database, openDatabase } from "../../store/database.js";
 import { UserError } from "../errors.js";
 
@@ -25,9 +25,9 @@ async function withAlerts<T>(options: DbOptions, run: (alerts: Alerts) => Promis
     throw error;
   }
   try {
-    return await run(new Alerts(database.db));
+    return await run(new Alerts(database.db, Date.now));
   } catch (error) {
-    if (error instanceof RequestError) throw new UserError(error.message);
+    if (error instanceof DomainError) throw new UserError(error.message);
     throw error;
   } finally {
     await database.close();

@@ -7,9 +7,10 @@ import {
   revokeApiKey,
   SCOPE_DESCRIPTIONS,
   SCOPES,
-} from "../../service/api-keys.js";
+} from "../../service/api-keys/api-keys.js";
 import { ConfigError, loadConfig } from "../../service/config.js";
 import { type Database, openDatabase } from "../../store/database.js";
+import { Store } from "../../store/store.js";
 import { UserError } from "../errors.js";
 
 interface DbOptions {
@@ -59,8 +60,8 @@ export function register(program: Command): void {
     if (!isScope(scope)) {
       throw new UserError(`--scope must be one of ${SCOPES.join(", ")}, got "${scope}"`);
     }
-    await withDatabase(options, async ({ db }) => {
-      const { key, info } = await createApiKey(db, options.name, scope);
+    await withDatabase(options, async (database) => {
+      const { key, info } = await createApiKey(new Store(database).apiKeys, options.name, scope, Date.now());
       process.stderr.write(
         `created key ${info.id} (${info.scope}) "${info.name}"; store it now, it is not shown again:\n`,
       );
@@ -70,8 +71,8 @@ export function register(program: Command): void {
   common(keys.command("list").description("List keys (ids, names, scopes; never the keys)."))
     .option("--json", "print JSON")
     .action(async (options: DbOptions & { json?: boolean }) => {
-      await withDatabase(options, async ({ db }) => {
-        const list = await listApiKeys(db);
+      await withDatabase(options, async (database) => {
+        const list = await listApiKeys(new Store(database).apiKeys);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
           return;
@@ -89,8 +90,9 @@ export function register(program: Command): void {
       .description("Revoke a key by id (effective within 10 seconds).")
       .argument("<id>", "the key's id"),
   ).action(async (id: string, options: DbOptions) => {
-    await withDatabase(options, async ({ db }) => {
-      if (!(await revokeApiKey(db, id))) throw new UserError(`no active key with id ${id}`);
+    await withDatabase(options, async (database) => {
+      if (!(await revokeApiKey(new Store(database).apiKeys, id, Date.now())))
+        throw new UserError(`no active key with id ${id}`);
       process.stdout.write(`revoked ${id}\n`);
     });
   });

@@ -3,7 +3,7 @@
  * and sent with a few batches in flight. Rows with errors are skipped and logged (or, with
  * --strict, the import stops before sending the batch that holds the first one).
  */
-import { normaliseEmail } from "../../service/identity.js";
+import { normaliseEmail } from "../../service/identity/identity.js";
 import { Pool } from "./pool.js";
 import type { Progress } from "./progress.js";
 import type { FileTally, Problem, ProblemLog } from "./report.js";

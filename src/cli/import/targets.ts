@@ -3,11 +3,12 @@
  * database opened in this process, through the very methods the API handlers call.
  */
 import pino from "pino";
+import { statusOf } from "../../server/errors.js";
 import { toUpdate } from "../../server/routes/contacts.js";
 import { toIncoming } from "../../server/routes/events.js";
 import type { ServiceConfig } from "../../service/config.js";
-import { type FieldIssue, RequestError } from "../../service/errors.js";
 import { ScoringService } from "../../service/service.js";
+import { DomainError, type FieldIssue } from "../../service/shared/errors.js";
 import { describeUrl } from "../../store/database.js";
 import { UserError } from "../errors.js";
 import type { Item, Kind } from "./rows.js";
@@ -63,8 +64,7 @@ export async function openDirectTarget(config: ServiceConfig): Promise<Target> {
       try {
         return await (calls[kind] as (items: readonly Item<Kind>[]) => Promise<Stored>)(items);
       } catch (error) {
-        if (error instanceof RequestError && error.statusCode < 500)
-          throw new Rejection(error.statusCode, error.message, error.issues);
+        if (error instanceof DomainError) throw new Rejection(statusOf(error), error.message, error.issues);
         throw error;
       }
     },

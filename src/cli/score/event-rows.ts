@@ -1,7 +1,7 @@
 /** What makes an event row usable, shared by the indexed and the grouped modes. */
 
 import type { Row } from "../../io/source.js";
-import { parseTimestamp } from "../../io/timestamps.js";
+import { parseTimestamp } from "../../time/timestamps.js";
 import type { BadRowKind } from "./bad-rows.js";
 import type { EventReader } from "./readers.js";
 

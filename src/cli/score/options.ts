@@ -1,9 +1,9 @@
 /** Options shared by `leadscore score` and `leadscore explain`, and the checks on their values. */
 import { parseUserMapping, type UserMapping } from "../../io/mapping.js";
-import { parseTimestamp } from "../../io/timestamps.js";
 import { ModelError } from "../../model/errors.js";
 import { loadModelFile } from "../../model/load.js";
 import type { Model } from "../../model/schema.js";
+import { parseTimestamp } from "../../time/timestamps.js";
 import { UserError } from "../errors.js";
 
 export interface InputOptions {

@@ -4,9 +4,9 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { RequestError } from "../../service/errors.js";
 import type { ScoringService } from "../../service/service.js";
 import { ROLES, SESSION_TTL_MS, type SessionInfo } from "../../service/users/users.js";
+import { RequestError } from "../errors.js";
 import type { RateLimits } from "../rate-limits.js";
 import type { RouteTable } from "../route.js";
 import { LOGIN_URL } from "./csrf.js";

@@ -8,7 +8,7 @@
 import cookie from "@fastify/cookie";
 import csrfProtection from "@fastify/csrf-protection";
 import type { FastifyInstance } from "fastify";
-import { RequestError } from "../../service/errors.js";
+import { RequestError } from "../errors.js";
 import { CSRF_COOKIE, CSRF_HEADER, sessionToken } from "./session.js";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -5,7 +5,7 @@
  * that it also works on http://127.0.0.1.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Scope } from "../../service/api-keys.js";
+import type { Scope } from "../../service/api-keys/api-keys.js";
 import type { SessionInfo, Users } from "../../service/users/users.js";
 
 export const SESSION_COOKIE = "leadscore_session";

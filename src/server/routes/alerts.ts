@@ -1,7 +1,7 @@
 /** Triggers (versioned, validated, published) and alert deliveries: list, dead letters, replay. */
 import { z } from "zod";
-import { DELIVERY_STATUSES } from "../../alerts/alerts.js";
-import { RequestError } from "../../service/errors.js";
+import { DELIVERY_STATUSES } from "../../service/alerts/alerts.js";
+import { RequestError } from "../errors.js";
 import type { RouteContext } from "./index.js";
 
 const versionParams = z.object({ version: z.coerce.number().int().min(1) });

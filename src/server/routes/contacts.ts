@@ -1,8 +1,8 @@
 /** Contacts and companies: upsert, read, merge; a contact's scores and history. */
 import { z } from "zod";
-import type { ContactUpdate } from "../../service/contacts.js";
-import { RequestError } from "../../service/errors.js";
-import { listMergeCandidates } from "../../service/merge-candidates.js";
+import type { ContactUpdate } from "../../service/contacts/contacts.js";
+import { listMergeCandidates } from "../../service/contacts/merge-candidates.js";
+import { RequestError } from "../errors.js";
 import { queryBoolean } from "../route.js";
 import {
   contactParams,
@@ -119,7 +119,9 @@ export function registerContactRoutes({ table, service, inputs }: RouteContext):
         }),
       },
     },
-    handler: async ({ query }) => ({ candidates: await listMergeCandidates(service.db, query.limit) }),
+    handler: async ({ query }) => ({
+      candidates: await listMergeCandidates(service.store.mergeCandidates, query.limit),
+    }),
   });
   table.add({
     method: "GET",

@@ -1,8 +1,8 @@
 /** Event ingest: one event or a batch; idempotent by event id; acknowledged once durable. */
 import { z } from "zod";
-import { RequestError } from "../../service/errors.js";
-import type { IncomingEvent, IngestResult } from "../../service/ingest.js";
+import type { IncomingEvent, IngestResult } from "../../service/ingest/ingest.js";
 import type { ScoringService } from "../../service/service.js";
+import { RequestError } from "../errors.js";
 import { fastBatchCheck, fastEventCheck } from "../fast-event.js";
 import { type InputSchemas, ingestResultSchema } from "../schemas.js";
 import type { RouteContext } from "./index.js";

@@ -1,6 +1,6 @@
 /** Models: upload versions, read them, publish one (background rescoring with progress), jobs. */
 import { z } from "zod";
-import { RequestError } from "../../service/errors.js";
+import { RequestError } from "../errors.js";
 import { jobSchema, modelVersionSchema } from "../schemas.js";
 import type { RouteContext } from "./index.js";
 

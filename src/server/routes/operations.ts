@@ -1,5 +1,4 @@
 /** /health, /metrics and the OpenAPI document. */
-import { sql } from "kysely";
 import { z } from "zod";
 import { openApiDocument } from "../openapi.js";
 import { API_VERSION } from "../version.js";
@@ -28,7 +27,7 @@ export function registerOperationRoutes({ table, service, metrics }: RouteContex
     },
     handler: async (_input, reply) => {
       try {
-        await sql`select 1`.execute(service.db);
+        await service.store.ping();
         return { status: "ok", database: service.database.dialect, version: API_VERSION };
       } catch (error) {
         return reply.status(503).send({ status: "unavailable", error: (error as Error).message });

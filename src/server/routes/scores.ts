@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { z } from "zod";
 import { BANDS } from "../../engine/index.js";
 import { csvCell } from "../../io/write.js";
-import { type RankedItem, type RankedPlan, RankedScores, TEMPERATURES } from "../../service/ranked.js";
+import { type RankedItem, type RankedPlan, RankedScores, TEMPERATURES } from "../../service/scores/ranked.js";
 import type { Database } from "../../store/database.js";
 import { queryBoolean } from "../route.js";
 import type { RouteContext } from "./index.js";

@@ -2,30 +2,25 @@
  * Segment-compatible ingestion (the HTTP tracking API's shapes), so Segment's and RudderStack's
  * SDKs can send to Leadscore unchanged: POST /v1/batch, /v1/identify, /v1/track, /v1/page,
  * /v1/screen, /v1/group, /v1/alias, with the write key in Basic auth or the body. The mapping
- * is service/segment.ts; here the messages are validated (all or nothing: a bad message gets a
+ * is service/segment/segment.ts and they are carried out by service/segment/apply.ts; here the messages are validated (all or nothing: a bad message gets a
  * 400 naming it, batch[3].messageId, and nothing is written), then applied in order. Events go
  * through the ingestor (idempotent by messageId, durable before the answer); each step is
  * idempotent, so an SDK's retry of a batch that failed half way counts nothing twice.
  */
 import { z } from "zod";
-import { allows, type Scope } from "../../service/api-keys.js";
-import type { ContactView } from "../../service/contacts.js";
-import { type MergeReason, recordMergeCandidate } from "../../service/merge-candidates.js";
+import { allows } from "../../service/api-keys/api-keys.js";
+import { applySegmentMessages } from "../../service/segment/apply.js";
 import {
-  anonymousContactId,
   contactIdOf,
   eventTimeMs,
   eventTypeOf,
   planGroup,
   planIdentify,
-  planSegmentBatch,
   SEGMENT_TYPES,
   type SegmentEnvelope,
   type SegmentMessage,
-  type SegmentStep,
   type SegmentType,
-} from "../../service/segment.js";
-import type { ScoringService } from "../../service/service.js";
+} from "../../service/segment/segment.js";
 import { limitProblem } from "../input-limits.js";
 import {
   emailSchema,
@@ -246,141 +241,6 @@ const resultSchema = z
   })
   .meta({ id: "SegmentResult" });
 
-type SegmentResult = z.infer<typeof resultSchema>;
-
-/**
- * What a request may merge. Keys with the write scope or more merge as Segment does. An ingest
- * key (embedded in a website or app, so anyone can read it) only folds anonymous visitors
- * (`anon:...`) into a user; a merge that would take in a known contact is recorded as a merge
- * candidate for an admin instead, and the two contacts stay apart.
- */
-interface Applying {
-  service: ScoringService;
-  mergesKnownContacts: boolean;
-  result: SegmentResult;
-}
-
-function isAnonymousContact(id: string): boolean {
-  return id.startsWith(anonymousContactId(""));
-}
-
-/** Merges each candidate that is a contact of its own (not already an alias) into the survivor. */
-async function mergeInto(
-  { service, mergesKnownContacts, result }: Applying,
-  survivor: ContactView,
-  candidates: readonly string[],
-  reason: MergeReason,
-): Promise<void> {
-  for (const candidate of candidates) {
-    const found = await service.contacts.find({ contactId: candidate });
-    if (!found || found.id !== candidate || found.id === survivor.id) continue;
-    if (!mergesKnownContacts && !isAnonymousContact(candidate)) {
-      await recordMergeCandidate(
-        service.db,
-        { survivorId: survivor.id, mergedId: candidate, reason },
-        service.clock(),
-      );
-      result.mergeCandidates++;
-      continue;
-    }
-    await service.contacts.merge(survivor.id, candidate);
-    result.merged++;
-  }
-}
-
-async function applyIdentify(
-  applying: Applying,
-  step: Extract<SegmentStep, { kind: "identify" }>,
-): Promise<void> {
-  const { service, result } = applying;
-  if (step.company) await service.contacts.upsertCompanies([step.company]);
-  let update = step.contact;
-  let candidates = step.mergeCandidates;
-  const owner = update.email !== undefined ? await service.contacts.find({ email: update.email }) : undefined;
-  const current = owner ? await service.contacts.find({ contactId: update.contactId }) : undefined;
-  let emailOwner: ContactView | undefined;
-  if (owner && owner.id !== (current?.id ?? update.contactId)) {
-    // The email already belongs to another contact: the same person, so the two become one
-    // rather than the identify failing on the email's uniqueness. A user keeps its id and
-    // takes the other contact in; an anonymous visitor is taken into the known contact.
-    if (!applying.mergesKnownContacts) {
-      // Kept apart (see Applying): the contact is updated without the email.
-      update = { ...update, email: undefined };
-      emailOwner = owner;
-    } else if (step.anonymous) {
-      update = { ...update, contactId: owner.id };
-      candidates = [step.contact.contactId];
-    } else {
-      const [user] = await service.contacts.upsertContacts([{ ...update, email: undefined }]);
-      await mergeInto(applying, user, [owner.id], "email");
-    }
-  }
-  const [contact] = await service.contacts.upsertContacts([update]);
-  result.contacts++;
-  if (emailOwner) {
-    const [survivorId, mergedId] = step.anonymous ? [emailOwner.id, contact.id] : [contact.id, emailOwner.id];
-    await recordMergeCandidate(
-      service.db,
-      { survivorId, mergedId, reason: "email", email: emailOwner.email ?? undefined },
-      service.clock(),
-    );
-    result.mergeCandidates++;
-  }
-  await mergeInto(applying, contact, candidates, "email");
-}
-
-async function applyStep(applying: Applying, step: SegmentStep): Promise<void> {
-  const { service, result } = applying;
-  switch (step.kind) {
-    case "events": {
-      const ingested = await service.ingestor.ingest(step.events);
-      result.accepted += ingested.accepted;
-      result.duplicates += ingested.duplicates;
-      for (const type of await service.eventTypes.noteStored(step.events, ingested.stored))
-        if (!result.unscoredTypes.includes(type)) result.unscoredTypes.push(type);
-      return;
-    }
-    case "identify":
-      return applyIdentify(applying, step);
-    case "group": {
-      await service.contacts.upsertCompanies([step.company]);
-      await service.contacts.upsertContacts([{ contactId: step.contactId, companyId: step.company.id }]);
-      result.contacts++;
-      return;
-    }
-    case "alias": {
-      const found = await Promise.all(
-        step.mergeCandidates.map((id) => service.contacts.find({ contactId: id })),
-      );
-      if (!found.some((contact, i) => contact && contact.id === step.mergeCandidates[i])) return;
-      const [survivor] = await service.contacts.upsertContacts([{ contactId: step.contactId }]);
-      await mergeInto(applying, survivor, step.mergeCandidates, "alias");
-      return;
-    }
-  }
-}
-
-async function applyMessages(
-  service: ScoringService,
-  scope: Scope | null,
-  messages: readonly SegmentMessage[],
-  envelope: SegmentEnvelope,
-): Promise<SegmentResult> {
-  const result: SegmentResult = {
-    success: true,
-    received: messages.length,
-    accepted: 0,
-    duplicates: 0,
-    contacts: 0,
-    merged: 0,
-    unscoredTypes: [],
-    mergeCandidates: 0,
-  };
-  const applying = { service, mergesKnownContacts: scope !== null && allows(scope, "write"), result };
-  for (const step of planSegmentBatch(messages, envelope)) await applyStep(applying, step);
-  return result;
-}
-
 const SINGLE_ROUTES: Record<SegmentType, string> = {
   identify: "Create or update a contact from its traits (Segment identify)",
   track: "Record an event (Segment track)",
@@ -409,11 +269,16 @@ export function registerSegmentRoutes({ table, service, inputs, inputRules }: Ro
     body: schemas.batch,
     responses,
     handler: async ({ body, scope }) =>
-      applyMessages(service, scope, body.batch as SegmentMessage[], {
-        receivedMs: service.clock(),
-        sentAt: body.sentAt,
-        context: body.context,
-      }),
+      applySegmentMessages(
+        service,
+        scope !== null && allows(scope, "write"),
+        body.batch as SegmentMessage[],
+        {
+          receivedMs: service.clock(),
+          sentAt: body.sentAt,
+          context: body.context,
+        },
+      ),
   });
   for (const type of SEGMENT_TYPES) {
     table.add({
@@ -427,7 +292,9 @@ export function registerSegmentRoutes({ table, service, inputs, inputRules }: Ro
       body: schemas.single(type),
       responses,
       handler: async ({ body, scope }) =>
-        applyMessages(service, scope, [body as SegmentMessage], { receivedMs: service.clock() }),
+        applySegmentMessages(service, scope !== null && allows(scope, "write"), [body as SegmentMessage], {
+          receivedMs: service.clock(),
+        }),
     });
   }
 }

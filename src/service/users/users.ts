@@ -5,11 +5,9 @@
  * database keeps its SHA-256.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { Tables } from "../../store/tables.js";
-import { type UserRow, UsersStore } from "../../store/users-store.js";
-import { hashKey, type Scope } from "../api-keys.js";
-import { RequestError } from "../errors.js";
+import type { UserRow, UsersStore } from "../../store/users-store.js";
+import { hashKey, type Scope } from "../api-keys/api-keys.js";
+import { Conflict } from "../shared/errors.js";
 import { hashPassword, randomPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
 
 export const ROLES = ["admin", "marketing", "sales"] as const;
@@ -48,15 +46,11 @@ function infoOf(row: UserRow): UserInfo | undefined {
 }
 
 export class Users {
-  private readonly store: UsersStore;
-
   constructor(
-    db: Kysely<Tables>,
+    private readonly store: UsersStore,
     private readonly clock: () => number,
     private readonly sessionTtlMs = SESSION_TTL_MS,
-  ) {
-    this.store = new UsersStore(db);
-  }
+  ) {}
 
   /**
    * On a database without users: creates the admin, with `password` or a random one, which is
@@ -78,7 +72,7 @@ export class Users {
   ): Promise<{ user: UserInfo; password: string }> {
     const chosen = password ?? randomPassword();
     const user = await this.insert(username, role, chosen);
-    if (!user) throw new RequestError(409, "conflict", `a user named ${username} exists already`);
+    if (!user) throw new Conflict("conflict", `a user named ${username} exists already`);
     return { user, password: chosen };
   }
 

@@ -1,5 +1,5 @@
 /**
- * Contact states name their events by seq from now on (service/evidence.ts), where they named
+ * Contact states name their events by seq from now on (service/scoring/evidence.ts), where they named
  * them by the sender's id. The states are derived data: they are emptied, and each contact's
  * state is rebuilt from its stored events the next time it is scored (as after publishing a
  * model version); a read in between scores the contact from its events. Kept, an old state
