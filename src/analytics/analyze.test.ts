@@ -9,7 +9,7 @@ import { generateDemo } from "../demo/generator.js";
 import type { DemoCompany } from "../demo/types.js";
 import { compileModel } from "../engine/index.js";
 import { parseModel } from "../model/parse.js";
-import type { Model } from "../model/schema.js";
+import { type Model, modelSchema, toModelFile } from "../model/schema.js";
 import { Random } from "../random/random.js";
 import { type Analysis, Analyzer } from "./analyze.js";
 import { conversionSchema, outcomeOf } from "./conversion.js";
@@ -21,10 +21,11 @@ const coin = (index: number) => (new Random(42, 991, index).chance(0.5) ? "heads
 
 /** The b2b template plus a rule on a coin toss, which cannot tell converters apart. */
 function modelWithCoinRule(): Model {
-  const model = parseModel(readFileSync(TEMPLATE, "utf8"), "b2b.yaml");
-  const fit = model.dimensions.find((d) => d.id === "fit")!;
-  fit.rules.push({ id: "coin-heads", when: { field: "coin", equals: "heads" }, points: 10 } as never);
-  return model;
+  const file = toModelFile(parseModel(readFileSync(TEMPLATE, "utf8"), "b2b.yaml"));
+  const fit = file.dimensions.find((d) => d.id === "fit")!;
+  fit.rules.push({ id: "coin-heads", when: { field: "coin", equals: "heads" }, points: 10 });
+  // Parsed again, so the new rule is tagged with its kind as every parsed rule is.
+  return modelSchema.parse(file);
 }
 
 function analyseDemo(contacts: number): { analysis: Analysis; sameByEvent: boolean } {
