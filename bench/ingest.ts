@@ -329,7 +329,7 @@ async function startServer(database: BenchDatabase, nodeArgs: string[]): Promise
     const timer = setTimeout(() => reject(new Error("the server did not start within 60 s")), 60_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
-      const banner = /running at (http:\/\/\S+)/.exec(line);
+      const banner = /Leadscore dashboard: (http:\/\/\S+)/.exec(line);
       if (banner) {
         clearTimeout(timer);
         resolve(banner[1]);
