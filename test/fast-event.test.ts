@@ -41,8 +41,9 @@ const anyTime = fc.oneof(
     NOW + 3_601_000,
   ),
 );
+// Bodies with a __proto__ key are refused by the JSON reader before validation.
 const flatProperties = fc.dictionary(
-  fc.string({ maxLength: 12 }),
+  fc.string({ maxLength: 12 }).filter((key) => key !== "__proto__"),
   fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.boolean(), fc.constant(null)),
   { maxKeys: 8, noNullPrototype: true },
 );
@@ -128,11 +129,11 @@ describe("the fast event check", () => {
       { id: "e1", contactId: "c1", type: "page_view", properties: [] },
       { id: "e1", contactId: "c1", type: "page_view", colour: "red" },
       { id: "e1", email: "not-an-email", type: "page_view" },
+      JSON.parse('{"id": "e1", "contactId": "c1", "type": "page_view", "properties": {"__proto__": null}}'),
     ];
-    for (const event of mistakes) {
-      expect(fastEvent(event)).toBeUndefined();
-      expect(schemas.event.safeParse(event).success).toBe(false);
-    }
+    for (const event of mistakes) expect(fastEvent(event)).toBeUndefined();
+    // The last one is valid to zod, which drops the key: only the check must not take it.
+    for (const event of mistakes.slice(0, -1)) expect(schemas.event.safeParse(event).success).toBe(false);
   });
 
   it("checks a batch as the batch schema does", () => {

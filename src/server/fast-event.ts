@@ -56,7 +56,12 @@ export function fastEventCheck(rules: InputRules): (value: unknown) => CheckedEv
       event.timestamp = ms;
     }
     if (properties !== undefined) {
-      if (!isPlainObject(properties) || limitProblem(properties, rules.limits) !== undefined)
+      // An own __proto__ key (refused earlier by the JSON reader) is left to zod, which drops it.
+      if (
+        !isPlainObject(properties) ||
+        Object.hasOwn(properties, "__proto__") ||
+        limitProblem(properties, rules.limits) !== undefined
+      )
         return undefined;
       event.properties = properties;
     }

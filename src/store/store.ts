@@ -65,6 +65,11 @@ export class Store {
     );
   }
 
+  /** Whether `insertEventsOfKnownContacts` can store a group in one statement: PostgreSQL only. */
+  get insertsKnownContactsAtOnce(): boolean {
+    return this.dialect === "postgres";
+  }
+
   /** Whether commits of `unsyncedTransaction` wait for `syncLog` to be durable (SQLite). */
   get syncsLogLater(): boolean {
     return this.database.logSync !== undefined;

@@ -31,6 +31,8 @@ export interface IngestStore {
   /** Whether commits wait for `syncLog` to be durable. */
   readonly syncsLogLater: boolean;
   syncLog(): Promise<void>;
+  /** Whether `insertEventsOfKnownContacts` can store a group in one statement (PostgreSQL). */
+  readonly insertsKnownContactsAtOnce: boolean;
   /** Undefined when a contact named does not exist (or on SQLite): the general path follows. */
   insertEventsOfKnownContacts(
     refs: readonly ContactKey[],
@@ -202,8 +204,16 @@ export class EventIngestor {
           const contactIds = await resolveContacts(tx.scoring, all, nowMs);
           return {
             contactIds,
+            // Rows built once with their contact, not copied from `columns` (every event pays).
             inserted: await tx.scoring.insertQueuedEvents(
-              columns.map((row, n) => ({ ...row, contact_id: contactIds[firsts[n]] })),
+              firsts.map((i, n) => ({
+                event_id: all[i].id,
+                contact_id: contactIds[i],
+                type: all[i].type,
+                time_ms: all[i].timeMs,
+                properties: propertiesJson[n],
+                received_ms: nowMs,
+              })),
             ),
           };
         })),
@@ -237,6 +247,8 @@ export class EventIngestor {
     firsts: readonly number[],
     columns: readonly EventColumns[],
   ): Promise<Stored | undefined> {
+    // SQLite has no such path: spare building its arguments for every event.
+    if (!this.store.insertsKnownContactsAtOnce) return Promise.resolve(undefined);
     const refs = all.map((event) =>
       event.contactId ? { contactId: event.contactId } : { email: normaliseEmail(event.email ?? "") },
     );
