@@ -1,4 +1,5 @@
 /** The values of `leadscore analyze`'s options, checked, with errors naming the option. */
+import type { Command } from "commander";
 import type { ThresholdGoal } from "../../analytics/thresholds.js";
 import { UserError } from "../errors.js";
 
@@ -56,4 +57,19 @@ export function parseGoal(options: GoalOptions): ThresholdGoal | undefined {
     return { kind: "minConversion", rate: share(options.minConversion, "--min-conversion") };
   if (options.catch !== undefined) return { kind: "catch", share: share(options.catch, "--catch") };
   return undefined;
+}
+
+/** How `analyze` and `compare` learn who converted, and within how long. */
+export function withOutcomeOptions(command: Command): Command {
+  return command
+    .option(
+      "--conversion <definition>",
+      "event:TYPE, date:COLUMN, stage:STAGE, stage:COLUMN=STAGE or flag:COLUMN",
+    )
+    .option("--outcomes <file>", "outcomes file: contactId, convertedAt and/or converted")
+    .option(
+      "--horizon <days>",
+      'conversions count within this many days after --as-of (90, 13w; "none": any)',
+      "90",
+    );
 }

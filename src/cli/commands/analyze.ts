@@ -3,8 +3,9 @@
  * their points, on files: the `score` inputs plus how conversions are known.
  */
 import type { Command } from "commander";
+import { withOutcomeOptions } from "../analyze/options.js";
 import { type AnalyzeOptions, runAnalyze } from "../analyze/run.js";
-import { collect } from "../score/options.js";
+import { withFileReading } from "../score/options.js";
 import { asUserErrors } from "./score.js";
 
 const EXAMPLES = `
@@ -40,7 +41,7 @@ Examples:
 `;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("analyze")
     .description(
       "Which score bands convert, where to put the MQL threshold, what each rule is worth, on outcomes.",
@@ -49,17 +50,8 @@ export function register(program: Command): void {
     .requiredOption("--contacts <file>", "contacts (.csv, .jsonl or .ndjson)")
     .option("--events <file>", "events: id, contactId, type, timestamp, then any property columns")
     .option("--companies <file>", "companies, joined to contacts by companyId")
-    .option("--as-of <date>", "score as of this ISO date or date-time (required)")
-    .option(
-      "--conversion <definition>",
-      "event:TYPE, date:COLUMN, stage:STAGE, stage:COLUMN=STAGE or flag:COLUMN",
-    )
-    .option("--outcomes <file>", "outcomes file: contactId, convertedAt and/or converted")
-    .option(
-      "--horizon <days>",
-      'conversions count within this many days after --as-of (90, 13w; "none": any)',
-      "90",
-    )
+    .option("--as-of <date>", "score as of this ISO date or date-time (required)");
+  withOutcomeOptions(command)
     .option(
       "--period <days>",
       "the period the contacts came in over, for MQLs a week (default: first event to --as-of)",
@@ -79,13 +71,8 @@ export function register(program: Command): void {
     )
     .option("--no-candidates", "measure the model's rules only")
     .option("--json", "print the analysis as JSON instead of tables")
-    .option("--html <file>", "write a standalone HTML report with charts")
-    .option("--grouped", "events are grouped by contact in the contacts' order: stream both, constant memory")
-    .option("--input-format <format>", "input format: csv or jsonl (default: from each file's extension)")
-    .option("--map <name=column>", "read a name from a column (repeatable), as for score", collect, [])
-    .option("--id-column <column>", "the contacts' id column")
-    .option("--errors <file>", "write every bad row (file, line, kind, message) to this CSV")
-    .option("--no-progress", "no progress bar")
+    .option("--html <file>", "write a standalone HTML report with charts");
+  withFileReading(command)
     .addHelpText("after", EXAMPLES)
     .action((options: AnalyzeOptions) => asUserErrors(() => runAnalyze(options)));
 }

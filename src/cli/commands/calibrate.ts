@@ -19,7 +19,7 @@ import { UserError } from "../errors.js";
 import { BAD_ROW_COLUMNS, BadRowLog } from "../score/bad-rows.js";
 import { readCompanies } from "../score/companies.js";
 import { closeInputs, type Inputs, openInputs } from "../score/inputs.js";
-import { collect, type InputOptions, loadModel, parseAsOf } from "../score/options.js";
+import { collect, type InputOptions, loadModel, parseAsOf, withFileReading } from "../score/options.js";
 import { startProgress } from "../score/progress.js";
 import { scoreGrouped } from "../score/run-grouped.js";
 import { scoreIndexed } from "../score/run-indexed.js";
@@ -57,7 +57,7 @@ Example:
 `;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("calibrate")
     .description("Move the limits of aggregate and recency bands so each band holds about as many contacts.")
     .requiredOption("--model <file>", "model file (YAML or JSON)")
@@ -66,13 +66,8 @@ export function register(program: Command): void {
     .option("--companies <file>", "companies, joined to contacts by companyId")
     .option("--as-of <date>", "compute the values as of this ISO date or date-time (default: now)")
     .option("--rule <id>", "calibrate this rule (repeatable; default: every rule that can be)", collect)
-    .option("--out <file>", "write the calibrated model here (may be the model file itself)")
-    .option("--grouped", "events are grouped by contact in the contacts' order: stream both, constant memory")
-    .option("--input-format <format>", "input format: csv or jsonl (default: from each file's extension)")
-    .option("--map <name=column>", "read a name from a column (repeatable), as for score", collect, [])
-    .option("--id-column <column>", "the contacts' id column")
-    .option("--errors <file>", "write every bad row (file, line, kind, message) to this CSV")
-    .option("--no-progress", "no progress bar")
+    .option("--out <file>", "write the calibrated model here (may be the model file itself)");
+  withFileReading(command)
     .addHelpText("after", EXAMPLES)
     .action((options: CalibrateOptions) => asUserErrors(() => calibrate(options)));
 }

@@ -1,7 +1,8 @@
 /** `leadscore compare`: two models on the same files and outcomes. */
 import type { Command } from "commander";
+import { withOutcomeOptions } from "../analyze/options.js";
 import { type CompareOptions, runCompare } from "../compare/run.js";
-import { collect } from "../score/options.js";
+import { withFileReading } from "../score/options.js";
 import { asUserErrors } from "./score.js";
 
 const EXAMPLES = `
@@ -18,7 +19,7 @@ Example:
 `;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("compare")
     .description(
       "Compare two models on the same contacts and outcomes: AUC, lift, rank agreement, disagreements.",
@@ -28,24 +29,9 @@ export function register(program: Command): void {
     .requiredOption("--contacts <file>", "contacts (.csv, .jsonl or .ndjson)")
     .option("--events <file>", "events: id, contactId, type, timestamp, then any property columns")
     .option("--companies <file>", "companies, joined to contacts by companyId")
-    .option("--as-of <date>", "score as of this ISO date or date-time (required)")
-    .option(
-      "--conversion <definition>",
-      "event:TYPE, date:COLUMN, stage:STAGE, stage:COLUMN=STAGE or flag:COLUMN",
-    )
-    .option("--outcomes <file>", "outcomes file: contactId, convertedAt and/or converted")
-    .option(
-      "--horizon <days>",
-      'conversions count within this many days after --as-of (90, 13w; "none": any)',
-      "90",
-    )
-    .option("--json", "print the comparison as JSON")
-    .option("--grouped", "events are grouped by contact in the contacts' order: stream both, constant memory")
-    .option("--input-format <format>", "input format: csv or jsonl (default: from each file's extension)")
-    .option("--map <name=column>", "read a name from a column (repeatable), as for score", collect, [])
-    .option("--id-column <column>", "the contacts' id column")
-    .option("--errors <file>", "write every bad row (file, line, kind, message) to this CSV")
-    .option("--no-progress", "no progress bar")
+    .option("--as-of <date>", "score as of this ISO date or date-time (required)");
+  withOutcomeOptions(command).option("--json", "print the comparison as JSON");
+  withFileReading(command)
     .addHelpText("after", EXAMPLES)
     .action((options: CompareOptions) => asUserErrors(() => runCompare(options)));
 }

@@ -1,4 +1,5 @@
 /** Options shared by `leadscore score` and `leadscore explain`, and the checks on their values. */
+import type { Command } from "commander";
 import { parseUserMapping, type UserMapping } from "../../io/mapping.js";
 import { ModelError } from "../../model/errors.js";
 import { loadModelFile } from "../../model/load.js";
@@ -46,6 +47,20 @@ export function userMappings(options: InputOptions): UserMapping[] {
   if (options.idColumn !== undefined)
     mappings.push({ entity: "contact", name: "id", column: options.idColumn });
   return mappings;
+}
+
+/**
+ * The options of the commands that read the scoring files (`analyze`, `compare`, `calibrate`)
+ * beyond their paths: how the files are read, mapped, checked and shown in progress.
+ */
+export function withFileReading(command: Command): Command {
+  return command
+    .option("--grouped", "events are grouped by contact in the contacts' order: stream both, constant memory")
+    .option("--input-format <format>", "input format: csv or jsonl (default: from each file's extension)")
+    .option("--map <name=column>", "read a name from a column (repeatable), as for score", collect, [])
+    .option("--id-column <column>", "the contacts' id column")
+    .option("--errors <file>", "write every bad row (file, line, kind, message) to this CSV")
+    .option("--no-progress", "no progress bar");
 }
 
 /** Collects a repeatable option's values. */
